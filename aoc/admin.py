@@ -1,0 +1,94 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from aoc.audit import audit_log
+from aoc.models import AuditLog, User
+
+
+class AuditedAdminMixin:
+    """Admin writes go to the audit log like every other write, with the fields that changed."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        verb = "updated" if change else "created"
+        changed = {
+            name: str(form.cleaned_data.get(name)) for name in form.changed_data if "password" not in name
+        }
+        audit_log(
+            request.user,
+            f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}",
+            obj,
+            {"changes": changed, "via": "admin"},
+        )
+
+    def delete_model(self, request, obj):
+        audit_log(
+            request.user, f"{obj._meta.app_label}.{obj._meta.model_name}.deleted", obj, {"via": "admin"}
+        )
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit_log(
+                request.user, f"{obj._meta.app_label}.{obj._meta.model_name}.created", obj, {"via": "admin"}
+            )
+        for obj, changed in formset.changed_objects:
+            audit_log(
+                request.user, f"{obj._meta.app_label}.{obj._meta.model_name}.updated", obj,
+                {"changes": changed, "via": "admin"},
+            )  # fmt: skip
+        for obj in formset.deleted_objects:
+            audit_log(
+                request.user, f"{obj._meta.app_label}.{obj._meta.model_name}.deleted", obj, {"via": "admin"}
+            )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_log(
+                request.user, f"{obj._meta.app_label}.{obj._meta.model_name}.deleted", obj, {"via": "admin"}
+            )
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    list_display = ("username", "get_full_name", "role", "email", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    search_fields = ("username", "first_name", "last_name", "email")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets[:1],
+        (_("ข้อมูลส่วนตัว"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("บทบาทและสิทธิ์"), {"fields": ("role", "is_active", "is_staff", "is_superuser")}),
+        (_("วันที่สำคัญ"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "role", "email", "password1", "password2")}),
+    )
+
+    def get_inlines(self, request, obj):
+        from schools.admin import MembershipInline  # the school side owns memberships
+
+        return [MembershipInline] if obj is not None and obj.is_school_officer else []
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor_repr", "action", "target_repr", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_repr", "action", "target_repr", "target_id")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.site_header = _("ผู้ดูแลระบบ AOC สพป.สงขลา เขต 2")
+admin.site.site_title = _("ผู้ดูแลระบบ AOC")

@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may see and do follows from ``role`` (and, for school
+    officers, from their school memberships: ``schools.Membership``)."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("ผู้ดูแลระบบ")
+        DISTRICT_STAFF = "district_staff", _("เจ้าหน้าที่เขตพื้นที่")
+        ICT_STAFF = "ict_staff", _("เจ้าหน้าที่กลุ่ม ICT")
+        DIRECTOR = "director", _("ผู้อำนวยการเขตพื้นที่")
+        SCHOOL_OFFICER = "school_officer", _("เจ้าหน้าที่ข้อมูลโรงเรียน")
+
+    role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices, default=Role.SCHOOL_OFFICER)
+    phone = models.CharField(_("โทรศัพท์"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("ผู้ใช้")
+        verbose_name_plural = _("ผู้ใช้")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    # Small facts about the role, used by permissions.py modules, views and templates alike.
+    @property
+    def is_district_wide(self) -> bool:
+        """Reads every school of the district (not only their own)."""
+        return self.role != self.Role.SCHOOL_OFFICER or self.is_superuser
+
+    @property
+    def is_school_officer(self) -> bool:
+        return self.role == self.Role.SCHOOL_OFFICER and not self.is_superuser
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN or self.is_superuser
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The audit log cannot be deleted.")
+
+
+class AuditLog(models.Model):
+    """One row per write made by a user (or by the system on a user's behalf).
+
+    Rows are only ever inserted, by ``aoc.audit.audit_log``. The application offers no way to
+    change or delete them, and on PostgreSQL a trigger refuses UPDATE and DELETE as well.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้กระทำ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Kept as text too: the log must still read correctly after a user is renamed.
+    actor_repr = models.CharField(_("ผู้กระทำ"), max_length=200, blank=True)
+    action = models.CharField(_("การกระทำ"), max_length=100, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(_("รายการ"), max_length=300, blank=True)
+    data = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("ที่อยู่ IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("เวลา"), auto_now_add=True, db_index=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("บันทึกการใช้งาน")
+        verbose_name_plural = _("บันทึกการใช้งาน")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log cannot be deleted.")

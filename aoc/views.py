@@ -1,0 +1,54 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+
+from aoc import permissions
+from aoc.models import AuditLog
+from schools import selectors as school_selectors
+
+
+def home(request):
+    """The public home page: the district's key figures."""
+    return render(request, "aoc/home.html", {"summary": school_selectors.district_summary()})
+
+
+@permissions.require(permissions.is_staff_user)
+def staff_home(request):
+    """The landing page after login; what it offers follows from the user's role."""
+    user = request.user
+    my_schools = []
+    if user.is_school_officer:
+        my_schools = school_selectors.attach_sizes(
+            school_selectors.with_enrolment(school_selectors.schools_for_user(user).select_related("amphoe"))
+        )
+    return render(
+        request,
+        "aoc/staff_home.html",
+        {
+            "my_schools": my_schools,
+            "summary": None if user.is_school_officer else school_selectors.district_summary(),
+            "can_read_audit": permissions.can_read_audit(user),
+            "can_manage_users": permissions.can_manage_users(user),
+            "can_manage_registry": permissions.can_manage_registry(user),
+        },
+    )
+
+
+@permissions.require(permissions.can_read_audit)
+@cache_control(private=True, no_store=True)
+def audit_list(request):
+    entries = AuditLog.objects.select_related("target_type")
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if actor:
+        entries = entries.filter(actor_repr__icontains=actor)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "aoc/audit_list.html",
+        {"page": page, "action": action, "actor": actor, "query": query.urlencode()},
+    )

@@ -1,0 +1,47 @@
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from aoc.audit import audit_log
+from aoc.models import AuditLog
+
+
+@pytest.mark.django_db
+def test_audit_rows_cannot_be_changed_or_deleted_by_the_application(district_staff):
+    entry = audit_log(district_staff, "tests.thing.done", None, {"a": 1})
+    entry.action = "tests.thing.undone"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=entry.pk).update(action="x")
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=entry.pk).delete()
+    assert AuditLog.objects.get(pk=entry.pk).action == "tests.thing.done"
+
+
+@pytest.mark.django_db
+def test_database_refuses_to_rewrite_the_audit_log(district_staff):
+    entry = audit_log(district_staff, "tests.thing.done")
+    for sql in (
+        "UPDATE aoc_auditlog SET action = 'x' WHERE id = %s",
+        "DELETE FROM aoc_auditlog WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
+    assert AuditLog.objects.filter(pk=entry.pk, action="tests.thing.done").exists()
+
+
+@pytest.mark.django_db
+def test_audit_log_page_is_read_only_in_admin(client_for, admin_user, district_staff):
+    entry = audit_log(district_staff, "tests.thing.done")
+    client = client_for(admin_user)
+    assert client.get(f"/admin/aoc/auditlog/{entry.pk}/change/").status_code == 200  # view only
+    assert client.post(f"/admin/aoc/auditlog/{entry.pk}/delete/").status_code == 403
+    assert client.get("/admin/aoc/auditlog/add/").status_code == 403
+    assert AuditLog.objects.filter(pk=entry.pk).exists()

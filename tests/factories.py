@@ -1,0 +1,72 @@
+"""Shared factories. Codes follow the real shapes (DOMAIN.md): 10-digit school codes 1090xxxxxx and
+8-digit SMIS codes of area 9002."""
+
+import datetime
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from aoc.models import User
+from schools.models import Amphoe, DataOfficer, EnrolmentFigure, Membership, School
+
+PASSWORD = "correct-horse-battery"
+_HASHED = make_password(PASSWORD)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "สมชาย"
+    last_name = factory.Sequence(lambda n: f"ทดสอบ{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = _HASHED
+    role = User.Role.SCHOOL_OFFICER
+
+
+def amphoe(dopa_code: str = "9011") -> Amphoe:
+    """Amphoes are reference data loaded by a migration."""
+    return Amphoe.objects.get(dopa_code=dopa_code)
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    code = factory.Sequence(lambda n: f"1090{550500 + n:06d}")
+    smis_code = factory.Sequence(lambda n: f"9002{5000 + n:04d}")
+    area_code = "9002"
+    name_th = factory.Sequence(lambda n: f"บ้านทดสอบ{n}")
+    level = School.Level.KINDER_PRIMARY
+    amphoe = factory.LazyFunction(amphoe)
+    tambon = "คอหงส์"
+    phone = "074-000-000"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnrolmentFigure
+
+    school = factory.SubFactory(SchoolFactory)
+    as_of = datetime.date(2026, 6, 10)
+    students = 100
+    source = EnrolmentFigure.Source.DEMO
+
+
+class DataOfficerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataOfficer
+
+    school = factory.SubFactory(SchoolFactory)
+    full_name = factory.Sequence(lambda n: f"นางสาวทดสอบ ข้อมูล{n}")
+    position = "ครู"
+    phone = "081-234-5678"
+    handles_dmc = True
+
+
+def officer_of(school: School, **kwargs) -> User:
+    user = UserFactory(role=User.Role.SCHOOL_OFFICER, **kwargs)
+    Membership.objects.create(user=user, school=school)
+    return user
