@@ -51,3 +51,15 @@ def phone_page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests start from an empty database (every table is flushed after each one): load
+    the reference data that migrations would have loaded, with the migrations' own functions."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in ("schools.migrations.0002_reference_data",):
+        import_module(module).load(apps, None)

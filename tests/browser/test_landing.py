@@ -3,8 +3,7 @@ import pytest
 from aoc.models import User
 from tests.factories import PASSWORD, SchoolFactory, UserFactory, officer_of
 
-# serialized_rollback: the reference data loaded by migrations (amphoes, size schemes) survives the flush.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 # What each role must see on its landing page after logging in.
 LANDING = {
