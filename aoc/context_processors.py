@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from aoc import permissions
+from aoc.models import Notice
 
 
 def portal(request):
@@ -8,6 +9,9 @@ def portal(request):
     user = request.user
     return {
         "district": settings.DISTRICT,
+        "unread_notices": (
+            Notice.objects.filter(user=user, read_at=None).count() if permissions.is_staff_user(user) else 0
+        ),
         "nav": {
             "staff": permissions.is_staff_user(user),
             "audit": permissions.can_read_audit(user),

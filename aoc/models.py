@@ -94,3 +94,23 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log cannot be deleted.")
+
+
+class Notice(models.Model):
+    """An in-portal notice to one user (the e-mail's twin), e.g. "your submission was returned"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    title = models.CharField(_("เรื่อง"), max_length=200)
+    body = models.TextField(_("รายละเอียด"), blank=True)
+    url = models.CharField(_("ลิงก์"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การแจ้งเตือน")
+        verbose_name_plural = _("การแจ้งเตือน")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

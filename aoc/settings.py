@@ -24,7 +24,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin without autodiscovery: aoc/urls.py imports the admin modules of the portal's apps.
+    # django-leaflet's own admin module needs GeoDjango (GDAL), which the portal does not use.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,9 +39,13 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI for /api/v1/docs/, served by the portal (no CDN)
     "import_export",
+    "leaflet",
     "aoc",
     "schools",
+    "datacollection",
+    "gis",
 ]
 
 MIDDLEWARE = [
@@ -170,9 +176,16 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
 ]
+PRIVATE_ROOT = Path(env.str("PRIVATE_ROOT", default=str(DATA_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -190,6 +203,12 @@ PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 PHOTO_RESIZE_TO = env.int("PHOTO_RESIZE_TO", default=1600)
 REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Schools' data files (DMC …): the largest file and row count accepted, and the size above which the
+# file is checked in the background (Celery) while the page shows a progress bar.
+DMC_UPLOAD_MAX_BYTES = env.int("DMC_UPLOAD_MAX_BYTES", default=300 * 1024 * 1024)
+DMC_UPLOAD_MAX_ROWS = env.int("DMC_UPLOAD_MAX_ROWS", default=2_000_000)
+UPLOAD_INLINE_MAX_BYTES = env.int("UPLOAD_INLINE_MAX_BYTES", default=512 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
@@ -215,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "AOC สพป.สงขลา เขต 2 API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The documentation page's assets come from drf-spectacular-sidecar, served as static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Import / export ------------------------------------------------------------------------------
@@ -223,6 +246,15 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # the portal's own audit log records import
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = None
 
 # --- Maps -----------------------------------------------------------------------------------------
+# Leaflet itself comes from npm (STATICFILES_DIRS); only the map tiles come from a tile server.
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (7.05, 100.40),
+    "DEFAULT_ZOOM": 10,
+    "MIN_ZOOM": 5,
+    "MAX_ZOOM": 18,
+    "TILES": env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "ATTRIBUTION_PREFIX": "",
+}
 # The boundary a school's coordinates must fall in: Songkhla province, as a bounding box
 # (south, west, north, east). Configurable so that another province can use the portal.
 PROVINCE_BOUNDS = tuple(env.list("PROVINCE_BOUNDS", cast=float, default=[6.28, 100.02, 7.95, 101.12]))

@@ -1,15 +1,38 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.utils.module_loading import module_has_submodule
 from django.views.static import serve
 
 from aoc import views
+
+# Apps whose admin modules are loaded: the portal's own, plus auth groups, API tokens and axes's
+# lock-out records (an administrator unlocks an account there).
+ADMIN_APPS = {
+    "aoc",
+    "schools",
+    "datacollection",
+    "gis",
+    "django.contrib.auth",
+    "rest_framework.authtoken",
+    "axes",
+}
+
+# The admin modules of the portal's own apps (see INSTALLED_APPS: no autodiscovery).
+for app_config in apps.get_app_configs():
+    if app_config.name in ADMIN_APPS and module_has_submodule(app_config.module, "admin"):
+        import_module(f"{app_config.name}.admin")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/audit/", views.audit_list, name="audit-list"),
+    path("staff/notices/", views.notice_list, name="notice-list"),
+    path("staff/notices/read/", views.notices_mark_read, name="notices-mark-read"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -35,6 +58,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("schools.urls")),
+    path("", include("datacollection.urls")),
+    path("", include("gis.urls")),
+    path("api/v1/", include("aoc.api_urls")),
 ]
 
 if settings.SERVE_MEDIA:

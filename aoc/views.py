@@ -1,9 +1,12 @@
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
 
 from aoc import permissions
-from aoc.models import AuditLog
+from aoc.models import AuditLog, Notice
+from datacollection import selectors as collection_selectors
 from schools import selectors as school_selectors
 
 
@@ -21,6 +24,7 @@ def staff_home(request):
         my_schools = school_selectors.attach_sizes(
             school_selectors.with_enrolment(school_selectors.schools_for_user(user).select_related("amphoe"))
         )
+    open_rounds = list(collection_selectors.open_rounds())
     return render(
         request,
         "aoc/staff_home.html",
@@ -30,8 +34,29 @@ def staff_home(request):
             "can_read_audit": permissions.can_read_audit(user),
             "can_manage_users": permissions.can_manage_users(user),
             "can_manage_registry": permissions.can_manage_registry(user),
+            # A school officer's submissions in open rounds; district roles see each open round's progress.
+            "my_submissions": collection_selectors.open_submissions_of(user)
+            if user.is_school_officer
+            else None,
+            "open_rounds": None
+            if user.is_school_officer
+            else [(r, collection_selectors.round_completeness(r)) for r in open_rounds],
         },
     )
+
+
+@permissions.require(permissions.is_staff_user)
+def notice_list(request):
+    notices = Notice.objects.filter(user=request.user)
+    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    return render(request, "aoc/notice_list.html", {"page": page})
+
+
+@permissions.require(permissions.is_staff_user)
+@require_POST
+def notices_mark_read(request):
+    Notice.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return redirect("notice-list")
 
 
 @permissions.require(permissions.can_read_audit)

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from aoc.models import User
 from schools.models import Amphoe, EnrolmentFigure, School, SchoolPhoto, SizeBand, SizeScheme
 
 # The size state of a school that reports no students, and of one with no figure at all.
@@ -189,3 +190,8 @@ def size_bands_of(scheme_code: str) -> list[SizeBand]:
 
 def students_total(queryset: QuerySet[School]) -> int:
     return sum(with_enrolment(queryset).values_list(Coalesce("students", 0), flat=True))
+
+
+def school_logins(school: School):
+    """The active logins of a school's officers: who is told about the school's submissions."""
+    return User.objects.filter(memberships__school=school, is_active=True)

@@ -2,8 +2,10 @@
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 
 from aoc.models import User
+from datacollection.models import Upload
 from tests.factories import SchoolFactory, UserFactory, officer_of
 
 
@@ -17,8 +19,14 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(settings, tmp_path, monkeypatch):
+    """Uploaded media and private files (schools' data files) go to a fresh folder per test. A file
+    field resolves its storage once, when the model is loaded, so the private fields are pointed at the
+    test's folder directly."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    private = FileSystemStorage(location=tmp_path / "private")
+    for field in (Upload._meta.get_field("file"), Upload._meta.get_field("report")):
+        monkeypatch.setattr(field, "storage", private)
 
 
 @pytest.fixture

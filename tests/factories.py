@@ -70,3 +70,24 @@ def officer_of(school: School, **kwargs) -> User:
     user = UserFactory(role=User.Role.SCHOOL_OFFICER, **kwargs)
     Membership.objects.create(user=user, school=school)
     return user
+
+
+def dmc_round(*, actor, number=2, academic_year=2569, status="open", schools=(), **dates):
+    """A DMC round created and opened through the services, as district staff would."""
+    from datacollection import services
+    from datacollection.models import Round
+
+    defaults = {
+        "label": f"DMC รอบที่ {number} ปีการศึกษา {academic_year}",
+        "as_of": datetime.date(2026, 11, 10),
+        "opens_on": datetime.date(2026, 11, 1),
+        "deadline": datetime.date(2099, 11, 30),
+        "closes_on": datetime.date(2099, 12, 31),
+    } | dates
+    round_ = services.round_create(
+        actor=actor, kind=Round.Kind.DMC, academic_year=academic_year, number=number,
+        target_schools=list(schools) or None, **defaults,
+    )  # fmt: skip
+    if status == "open":
+        services.round_open(round_, actor=actor)
+    return round_

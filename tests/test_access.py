@@ -4,7 +4,7 @@ told the school does not exist for them (404)."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import DataOfficerFactory
+from tests.factories import DataOfficerFactory, dmc_round
 
 ROLES = ("anonymous", "admin", "district_staff", "ict_staff", "director", "officer_a", "officer_b")
 LOGIN = "login"
@@ -36,12 +36,25 @@ CASES = [
     ("schools:officer-edit", {"code": "A", "pk": "OFFICER"}, SCHOOL_A_OFFICERS),
     ("schools:photo-add", {"code": "A"}, SCHOOL_A_EDIT),
     ("password_change", {}, ANY_STAFF),
+    ("notice-list", {}, ANY_STAFF),
+    ("datacollection:round-calendar", {}, PUBLIC),
+    ("datacollection:round-create", {}, REGISTRY_MANAGERS),
+    ("datacollection:round-detail", {"slug": "ROUND"}, ANY_STAFF),
+    ("datacollection:round-export", {"slug": "ROUND"}, ANY_STAFF),
+    ("datacollection:submission-detail", {"slug": "ROUND", "code": "A"}, SCHOOL_A_READ),
+    # Student records: the school's own officers and district staff; not the director or ICT staff.
+    ("datacollection:submission-records", {"slug": "ROUND", "code": "A"}, SCHOOL_A_OFFICERS),
 ]
 
 
 @pytest.fixture
 def world(personas, school_a):
-    return {"personas": personas, "school_a": school_a, "officer_entry": DataOfficerFactory(school=school_a)}
+    return {
+        "personas": personas,
+        "school_a": school_a,
+        "officer_entry": DataOfficerFactory(school=school_a),
+        "round": dmc_round(actor=personas["district_staff"], schools=[school_a]),
+    }
 
 
 def _url(world, name, kwargs):
@@ -51,6 +64,8 @@ def _url(world, name, kwargs):
             value = world["school_a"].code
         elif value == "OFFICER":
             value = world["officer_entry"].pk
+        elif value == "ROUND":
+            value = world["round"].slug
         resolved[key] = value
     return reverse(name, kwargs=resolved)
 

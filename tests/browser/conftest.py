@@ -61,5 +61,5 @@ def reference_data(transactional_db):
 
     from django.apps import apps
 
-    for module in ("schools.migrations.0002_reference_data",):
+    for module in ("schools.migrations.0002_reference_data", "datacollection.migrations.0002_lookup_values"):
         import_module(module).load(apps, None)

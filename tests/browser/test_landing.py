@@ -3,7 +3,11 @@ import pytest
 from aoc.models import User
 from tests.factories import PASSWORD, SchoolFactory, UserFactory, officer_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 # What each role must see on its landing page after logging in.
 LANDING = {

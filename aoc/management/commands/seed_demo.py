@@ -1,9 +1,12 @@
 import unicodedata
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from aoc import thaidate
+from datacollection.demo import seed_demo_rounds
 from schools.demo import DEMO_PASSWORD, SITE_URL, DemoSeedError, seed_demo_district
+from schools.models import Membership
 
 
 def _width(text: str) -> int:
@@ -22,7 +25,8 @@ def _table(rows: list[list[str]]) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Load the demo district: the 127 real schools of สพป.สงขลา เขต 2 with generated places, enrolment "
-        "and data officers, and one demo login per role. Safe to run again."
+        "and data officers, one demo login per role, and this academic year's DMC rounds with generated "
+        "student files. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -33,6 +37,11 @@ class Command(BaseCommand):
             result = seed_demo_district()
         except DemoSeedError as exc:
             raise CommandError(str(exc)) from exc
+        officers = {m.school_id: m.user for m in Membership.objects.select_related("user").order_by("-id")}
+        # The demo's workflow sends notices in the portal; e-mails to its invented addresses would only
+        # fill the console.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        rounds = seed_demo_rounds(officers_by_school=officers)
         if quiet or verbosity == 0:
             return
 
@@ -52,6 +61,11 @@ class Command(BaseCommand):
             f"นักเรียนรวม {result.total_students:,} คน ณ {thaidate.format_date(result.as_of)} "
             f"(ข้อมูลสร้างขึ้นเพื่อสาธิต): {sizes}"
         )
+        if rounds.created:
+            write(
+                f"รอบการเก็บข้อมูลที่สร้าง: {', '.join(rounds.created)} "
+                f"(ข้อมูลนักเรียนรายบุคคลที่สร้างขึ้น {rounds.students:,} ระเบียน)"
+            )
         write("")
         rows = [["ชื่อผู้ใช้", "บทบาท", "รหัสผ่าน", "โรงเรียน"]]
         for login in result.logins:

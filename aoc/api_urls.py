@@ -1,0 +1,21 @@
+"""The one API router (``/api/v1/``, namespace ``api``). Each app lists its routes in its ``api``
+package; the OpenAPI schema and its documentation page (assets served by the portal, no CDN) sit
+beside them."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from datacollection.api.urls import routes as datacollection_routes
+
+app_name = "api"
+
+router = DefaultRouter()
+for prefix, viewset, basename in datacollection_routes:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

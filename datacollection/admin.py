@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from aoc.admin import AuditedAdminMixin
+from datacollection.models import LookupValue, Round, Submission, SubmissionEvent, Upload
+
+
+@admin.register(LookupValue)
+class LookupValueAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("list", "label", "code", "order", "is_active")
+    list_filter = ("list", "is_active")
+    search_fields = ("label", "code", "aliases")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rounds, submissions and uploads change through the portal's pages and services (with their
+    workflow and audit), not in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnlyAdmin):
+    list_display = ("slug", "label", "as_of", "deadline", "status")
+    list_filter = ("kind", "status", "academic_year")
+
+
+class EventInline(admin.TabularInline):
+    model = SubmissionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("created_at", "actor", "from_status", "to_status", "comment")
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("round", "school", "status", "last_activity_at")
+    list_filter = ("round", "status")
+    search_fields = ("school__name_th", "school__code")
+    inlines = [EventInline]
+
+
+@admin.register(Upload)
+class UploadAdmin(ReadOnlyAdmin):
+    list_display = (
+        "original_name",
+        "submission",
+        "status",
+        "rows",
+        "error_count",
+        "warning_count",
+        "created_at",
+    )
+    list_filter = ("status",)
+    exclude = ("issues",)

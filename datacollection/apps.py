@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DatacollectionConfig(AppConfig):
+    name = "datacollection"
+    verbose_name = "การเก็บข้อมูล"

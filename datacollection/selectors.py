@@ -1,0 +1,197 @@
+"""Reads of rounds and submissions, scoped to the user. Query counts do not grow with the number of
+schools: every list is one query plus a fixed number of aggregates."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+
+from datacollection.models import Round, StudentRecord, Submission, Upload
+from schools.selectors import schools_for_user
+
+S = Submission.Status
+
+
+def round_list(*, kind: str = "", year: int | None = None) -> QuerySet[Round]:
+    """The calendar: rounds with their dates (public, no school data)."""
+    rounds = Round.objects.all()
+    if kind:
+        rounds = rounds.filter(kind=kind)
+    if year:
+        rounds = rounds.filter(academic_year=year)
+    return rounds.order_by("-academic_year", "-as_of", "kind")
+
+
+def open_rounds() -> QuerySet[Round]:
+    return Round.objects.filter(status=Round.Status.OPEN).order_by("deadline")
+
+
+def submission_list(*, user, round_: Round, amphoe: str = "", status: str = "", overdue: bool = False):
+    """A round's submissions in the user's scope, each with its school, amphoe and current upload, and
+    its latest upload's time, result and counts (``last_upload_*``): one query for the whole list."""
+    latest = Upload.objects.filter(submission=OuterRef("pk")).order_by("-created_at", "-id")
+    submissions = (
+        Submission.objects.filter(round=round_, school__in=schools_for_user(user).values("pk"))
+        .select_related("school", "school__amphoe", "current_upload")
+        .annotate(
+            last_upload_at=Subquery(latest.values("created_at")[:1]),
+            last_upload_status=Subquery(latest.values("status")[:1]),
+            last_upload_rows=Subquery(latest.values("rows")[:1], output_field=IntegerField()),
+            last_upload_errors=Subquery(latest.values("error_count")[:1], output_field=IntegerField()),
+            last_upload_warnings=Subquery(latest.values("warning_count")[:1], output_field=IntegerField()),
+        )
+        .order_by("school__name_th")
+    )
+    if amphoe:
+        submissions = submissions.filter(school__amphoe__dopa_code=amphoe)
+    if status:
+        submissions = submissions.filter(status=status)
+    if overdue:
+        submissions = submissions.filter(_overdue_q(round_))
+    return submissions
+
+
+def _open_during_q(round_: Round) -> Q:
+    """Schools open at some time during the round: the only ones expected to send."""
+    return (Q(school__opened_on__isnull=True) | Q(school__opened_on__lte=round_.closes_on)) & (
+        Q(school__closed_on__isnull=True) | Q(school__closed_on__gt=round_.opens_on)
+    )
+
+
+def _overdue_q(round_: Round) -> Q:
+    if not round_.is_past_deadline():
+        return Q(pk__in=[])
+    return Q(status__in=[S.NOT_STARTED, S.DRAFT, S.RETURNED]) & _open_during_q(round_)
+
+
+def is_expected(submission: Submission) -> bool:
+    round_, school = submission.round, submission.school
+    return (school.opened_on is None or school.opened_on <= round_.closes_on) and (
+        school.closed_on is None or school.closed_on > round_.opens_on
+    )
+
+
+def is_overdue(submission: Submission, now=None) -> bool:
+    return (
+        submission.round.is_past_deadline(now)
+        and submission.status in (S.NOT_STARTED, S.DRAFT, S.RETURNED)
+        and is_expected(submission)
+    )
+
+
+@dataclass
+class Completeness:
+    """Rates as DHIS2 defines them: of the schools expected (open during the round), how many
+    submitted, how many were accepted, how many submitted on time. Never above 100 %."""
+
+    expected: int
+    submitted: int
+    accepted: int
+    on_time: int
+    overdue: int
+
+    def percent(self, part: int) -> float:
+        return round(100 * part / self.expected, 1) if self.expected else 0.0
+
+    @property
+    def submitted_percent(self):
+        return self.percent(self.submitted)
+
+    @property
+    def accepted_percent(self):
+        return self.percent(self.accepted)
+
+    @property
+    def on_time_percent(self):
+        return self.percent(self.on_time)
+
+
+def round_completeness(round_: Round, *, user=None) -> Completeness:
+    """One aggregate query. Only schools open during the round are expected; a submission counts as
+    submitted once it is submitted or accepted; on time is the server time of the first submission
+    against the end of the deadline day."""
+    submissions = Submission.objects.filter(round=round_)
+    if user is not None:
+        submissions = submissions.filter(school__in=schools_for_user(user).values("pk"))
+    open_during = _open_during_q(round_)
+    done = Q(status__in=[S.SUBMITTED, S.ACCEPTED])
+    late_states = Q(status__in=[S.NOT_STARTED, S.DRAFT, S.RETURNED])
+    figures = submissions.filter(open_during).aggregate(
+        expected=Count("pk"),
+        submitted=Count("pk", filter=done),
+        accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
+        on_time=Count("pk", filter=done & Q(first_submitted_at__lte=round_.deadline_at)),
+        overdue=Count("pk", filter=late_states)
+        if round_.is_past_deadline()
+        else Count("pk", filter=Q(pk__in=[])),
+    )
+    return Completeness(**figures)
+
+
+def status_counts(round_: Round, *, user) -> dict[str, int]:
+    rows = (
+        Submission.objects.filter(round=round_, school__in=schools_for_user(user).values("pk"))
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {status: 0 for status, _label in S.choices}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def submissions_of_school(school) -> QuerySet[Submission]:
+    """A school's own history across rounds."""
+    return (
+        Submission.objects.filter(school=school)
+        .select_related("round", "current_upload")
+        .order_by("-round__academic_year", "-round__as_of")
+    )
+
+
+def uploads_of(submission: Submission) -> QuerySet[Upload]:
+    return submission.uploads.select_related("uploaded_by").order_by("-created_at")
+
+
+def student_records(submission: Submission, *, grade: str = "", q: str = "") -> QuerySet[StudentRecord]:
+    """The submission's student records. Personal data: views check ``permissions.can_view_records``
+    and log the read with ``services.records_viewed``."""
+    records = StudentRecord.objects.filter(round_id=submission.round_id, school_id=submission.school_id)
+    if grade:
+        records = records.filter(grade=grade)
+    if q:
+        records = records.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(student_number=q))
+    return records.order_by("row_number")  # the order of the school's own file
+
+
+def records_in_other_schools(submission: Submission) -> QuerySet[StudentRecord]:
+    """This school's students who also appear in another school of the district in the same round."""
+    others = StudentRecord.objects.filter(round_id=submission.round_id).exclude(
+        school_id=submission.school_id
+    )
+    return StudentRecord.objects.filter(
+        round_id=submission.round_id,
+        school_id=submission.school_id,
+        national_id__in=others.exclude(national_id="").values("national_id"),
+    )
+
+
+def duplicate_ids_in_round(round_: Round) -> QuerySet:
+    """IDs that appear in more than one school in the round, for district staff: (national_id, schools)."""
+    return (
+        StudentRecord.objects.filter(round=round_)
+        .exclude(national_id="")
+        .values("national_id")
+        .annotate(schools=Count("school", distinct=True))
+        .filter(schools__gt=1)
+        .order_by("national_id")
+    )
+
+
+def open_submissions_of(user) -> QuerySet[Submission]:
+    """A school officer's submissions in the rounds that are open now, nearest deadline first."""
+    return (
+        Submission.objects.filter(
+            round__status=Round.Status.OPEN, school__in=schools_for_user(user).values("pk")
+        )
+        .select_related("round", "school", "current_upload")
+        .order_by("round__deadline", "school__name_th")
+    )

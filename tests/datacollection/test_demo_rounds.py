@@ -1,0 +1,39 @@
+import datetime
+
+import pytest
+
+from datacollection.demo import seed_demo_rounds
+from datacollection.models import Round, StudentRecord, Submission
+from schools.demo import seed_demo_district
+from schools.models import EnrolmentFigure, Membership
+
+S = Submission.Status
+TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.mark.django_db
+def test_demo_has_an_accepted_round_and_an_open_round_with_schools_in_every_state():
+    seed_demo_district(today=TODAY)
+    officers = {m.school_id: m.user for m in Membership.objects.select_related("user")}
+    result = seed_demo_rounds(today=TODAY, officers_by_school=officers)
+    assert result.created == ["dmc-2569-1", "dmc-2569-2"]
+
+    first = Round.objects.get(slug="dmc-2569-1")
+    assert first.status == Round.Status.CLOSED
+    schools_with_students = EnrolmentFigure.objects.filter(students__gt=0).count()
+    assert first.submissions.filter(status=S.ACCEPTED).count() == schools_with_students
+    enrolled = sum(EnrolmentFigure.objects.values_list("students", flat=True))
+    assert StudentRecord.objects.filter(round=first).count() == enrolled
+
+    second = Round.objects.get(slug="dmc-2569-2")
+    assert second.is_open
+    states = set(second.submissions.values_list("status", flat=True))
+    assert states == {S.NOT_STARTED, S.DRAFT, S.SUBMITTED, S.RETURNED, S.ACCEPTED}
+    assert second.submissions.filter(current_upload=None, uploads__status="rejected").exists()
+    # The demo officers can try the workflow: one school returned with a comment, one not started.
+    demo_states = sorted(second.submissions.filter(school__in=officers).values_list("status", flat=True))
+    assert demo_states == sorted([S.RETURNED, S.NOT_STARTED])
+
+    again = seed_demo_rounds(today=TODAY, officers_by_school=officers)
+    assert again.created == []
+    assert Round.objects.count() == 2
