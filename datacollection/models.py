@@ -1,7 +1,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +183,7 @@ class Upload(models.Model):
     # list is in the error report.
     issues = models.JSONField(default=list, blank=True)
     issues_truncated = models.BooleanField(default=False)
+    headers = models.JSONField(_("หัวคอลัมน์ของไฟล์"), default=list, blank=True)
     report = models.FileField(_("รายงานข้อผิดพลาด"), upload_to=report_path, storage=private_storage, blank=True)
 
     class Meta:
@@ -225,6 +225,9 @@ class LookupValue(models.Model):
 class StudentRecord(models.Model):
     """One student of one school in one round (DMC): the parsed fields and the raw row.
 
+    Text columns are ``TextField``: values come from schools' files and are checked by the reader; a
+    wrong value (a shifted row putting a name in the ID column) must reach the checks, not fail COPY.
+
     Personal data (PDPA): never public; national IDs are masked in lists; reading a list is logged.
     Rows are written by ``datacollection.storage`` with PostgreSQL COPY, never one query per row."""
 
@@ -237,30 +240,38 @@ class StudentRecord(models.Model):
         MALE = "M", _("ชาย")
         FEMALE = "F", _("หญิง")
 
-    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="records")
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    # Written in bulk by COPY, so every constraint and index costs on each of up to a million rows:
+    # ``upload`` is the one foreign key the database checks; ``round`` and ``school`` repeat the
+    # upload's submission (for the set-based checks across schools) and are written only by
+    # ``datacollection.storage``; the composite indexes below replace the single-column ones.
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="records", db_index=False)
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     row_number = models.PositiveIntegerField(_("แถวในไฟล์"))
-    national_id = models.CharField(_("เลขประจำตัวประชาชน"), max_length=13)
-    id_kind = models.CharField(max_length=8, choices=IdKind.choices)
-    grade = models.CharField(_("ชั้น"), max_length=4)
-    room = models.CharField(_("ห้อง"), max_length=20, blank=True)
-    student_number = models.CharField(_("เลขประจำตัวนักเรียน"), max_length=30, blank=True)
+    national_id = models.TextField(_("เลขประจำตัวประชาชน"))
+    id_kind = models.CharField(max_length=8, choices=IdKind.choices, blank=True)
+    grade = models.TextField(_("ชั้น"))
+    room = models.TextField(_("ห้อง"), blank=True)
+    student_number = models.TextField(_("เลขประจำตัวนักเรียน"), blank=True)
     sex = models.CharField(_("เพศ"), max_length=1, choices=Sex.choices, blank=True)
-    prefix = models.CharField(_("คำนำหน้าชื่อ"), max_length=30, blank=True)
-    first_name = models.CharField(_("ชื่อ"), max_length=100)
-    last_name = models.CharField(_("นามสกุล"), max_length=100)
+    prefix = models.TextField(_("คำนำหน้าชื่อ"), blank=True)
+    first_name = models.TextField(_("ชื่อ"))
+    last_name = models.TextField(_("นามสกุล"))
     birth_date = models.DateField(_("วันเกิด"), null=True)
     weight_kg = models.DecimalField(_("น้ำหนัก (กก.)"), max_digits=5, decimal_places=2, null=True)
     height_cm = models.DecimalField(_("ส่วนสูง (ซม.)"), max_digits=5, decimal_places=2, null=True)
-    blood_group = models.CharField(_("กลุ่มเลือด"), max_length=20, blank=True)
-    religion = models.CharField(_("ศาสนา"), max_length=40, blank=True)
-    nationality = models.CharField(_("สัญชาติ"), max_length=60, blank=True)
-    disadvantage = models.CharField(_("ความด้อยโอกาส"), max_length=40, blank=True)
-    disability = models.CharField(_("ความพิการ"), max_length=40, blank=True)
-    # Everything else the file carried (addresses, parents …), parsed where the reader knows the column.
-    details = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    raw = models.JSONField(_("แถวตามไฟล์"), default=dict)
+    blood_group = models.TextField(_("กลุ่มเลือด"), blank=True)
+    religion = models.TextField(_("ศาสนา"), blank=True)
+    nationality = models.TextField(_("สัญชาติ"), blank=True)
+    disadvantage = models.TextField(_("ความด้อยโอกาส"), blank=True)
+    disability = models.TextField(_("ความพิการ"), blank=True)
+    # The row's cells as the school wrote them, in the order of ``upload.headers`` (the headers are kept
+    # once per upload, not repeated in every row).
+    raw = models.JSONField(_("แถวตามไฟล์"), default=list)
 
     class Meta:
         verbose_name = _("ข้อมูลนักเรียนรายบุคคล")

@@ -279,6 +279,7 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
                 max_rows=settings.DMC_UPLOAD_MAX_ROWS,
             )
             upload.file_format, upload.encoding = reader.table.format, reader.table.encoding
+            upload.headers = list(reader.raw_keys)
             try:
                 with transaction.atomic():
 

@@ -1,6 +1,5 @@
 """DMC student records on the round machinery: the database side of ``kinds/dmc.py``."""
 
-from django.db import models
 from django.db.models import Count, Min
 from django.utils.translation import gettext as _
 
@@ -8,7 +7,8 @@ from datacollection.kinds import dmc
 from datacollection.models import LookupValue, StudentRecord
 from datacollection.storage import copy_rows, delete_where
 
-# Parsed fields that have a column of their own; the rest of a record goes to ``details``.
+# Parsed fields that have a column of their own; everything else the file carried (addresses, parents
+# …) is in ``raw``, as the school wrote it.
 COLUMNS = [
     "upload_id",
     "round_id",
@@ -31,18 +31,8 @@ COLUMNS = [
     "nationality",
     "disadvantage",
     "disability",
-    "details",
     "raw",
 ]
-_OWN = frozenset(COLUMNS) | {"raw", "school_code", "school_name"}
-# The text columns with a length limit: (position in COLUMNS, max_length).
-_FIELDS = {field.attname: field for field in StudentRecord._meta.concrete_fields}
-_LIMITS = tuple(
-    (i, _FIELDS[name].max_length)
-    for i, name in enumerate(COLUMNS)
-    if isinstance(_FIELDS[name], models.CharField)
-)
-_SIZES = dict(_LIMITS)
 # A class of at least this many students with one weight and one height was most likely copy-filled.
 IDENTICAL_CLASS_MIN = 5
 
@@ -80,8 +70,7 @@ class DmcKind:
         def rows():
             for row_number, record in records:
                 get = record.get
-                details = {k: v for k, v in record.items() if k not in _OWN and v not in ("", None)}
-                row = (
+                yield (
                     upload_id,
                     round_id,
                     school_id,
@@ -103,16 +92,8 @@ class DmcKind:
                     get("nationality") or "",
                     get("disadvantage") or "",
                     get("disability") or "",
-                    details,
-                    record.get("raw") or {},
+                    list((record.get("raw") or {}).values()),
                 )
-                # A value too long for its column belongs to a row with an error (a wrong column, a
-                # shifted row): the file will be refused, but the rows must still fit to be checked.
-                if any(len(row[i]) > size for i, size in _LIMITS):
-                    row = tuple(
-                        value[:size] if (size := _SIZES.get(i)) else value for i, value in enumerate(row)
-                    )
-                yield row
 
         return copy_rows(StudentRecord, COLUMNS, rows())
 

@@ -49,6 +49,10 @@ def test_clean_file_is_imported_with_every_row_and_the_submission_becomes_a_draf
     assert submission.status == Submission.Status.DRAFT
     assert StudentRecord.objects.filter(round=round_, school=school_a).count() == 30
     assert submission.current_upload.status == Upload.Status.VALID
+    # The raw row is kept as the school wrote it, its cells in the order of the upload's headers.
+    record = StudentRecord.objects.get(upload=submission.current_upload, row_number=samples.data_row(0))
+    raw = dict(zip(submission.current_upload.headers, record.raw, strict=True))
+    assert (raw["ชื่อ"], raw["นามสกุล"]) == (record.first_name, record.last_name)
     assert AuditLog.objects.filter(action="datacollection.upload.processed").count() == 1
 
 
