@@ -73,12 +73,9 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         return [MembershipInline] if obj is not None and obj.is_school_officer else []
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_repr", "action", "target_repr", "ip_address")
-    list_filter = ("action",)
-    search_fields = ("actor_repr", "action", "target_repr", "target_id")
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through the portal's services (with their rules and audit) or
+    never: the admin shows them and changes nothing."""
 
     def has_add_permission(self, request):
         return False
@@ -88,6 +85,14 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_repr", "action", "target_repr", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_repr", "action", "target_repr", "target_id")
+    date_hierarchy = "created_at"
 
 
 admin.site.site_header = _("ผู้ดูแลระบบ AOC สพป.สงขลา เขต 2")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aoc.admin import AuditedAdminMixin
+from aoc.admin import AuditedAdminMixin, ReadOnlyAdmin
 from datacollection.models import LookupValue, Round, Submission, SubmissionEvent, Upload
 
 
@@ -11,20 +11,8 @@ class LookupValueAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("label", "code", "aliases")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rounds, submissions and uploads change through the portal's pages and services (with their
-    workflow and audit), not in the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Rounds, submissions and uploads change through the portal's pages and services (with their workflow
+# and audit), not in the admin.
 @admin.register(Round)
 class RoundAdmin(ReadOnlyAdmin):
     list_display = ("slug", "label", "as_of", "deadline", "status")

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl.styles import Font, PatternFill
 
 from aoc import thaidate
+from aoc.forms import add_service_errors
 from aoc.permissions import is_staff_user, require
 from datacollection import permissions, selectors, services, tasks, workflow
 from datacollection.forms import (
@@ -57,14 +58,6 @@ def _detail_url(submission: Submission) -> str:
         "datacollection:submission-detail",
         kwargs={"slug": submission.round.slug, "code": submission.school.code},
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- Rounds ---------------------------------------------------------------------------------------
@@ -110,7 +103,7 @@ def round_create(request):
         try:
             round_ = services.round_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("สร้างรอบ %(label)s แล้ว ตรวจสอบแล้วกด “เปิดรับข้อมูล” เมื่อพร้อม") % {"label": round_.label}
@@ -129,7 +122,7 @@ def round_edit(request, slug):
         try:
             services.round_update(round_, actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("บันทึกการแก้ไขรอบแล้ว"))
             return redirect("datacollection:round-detail", slug=round_.slug)

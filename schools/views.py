@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aoc.forms import add_service_errors
 from aoc.permissions import can_manage_registry, is_staff_user, require
 from schools import permissions, selectors, services
 from schools.forms import (
@@ -115,7 +116,7 @@ def school_edit(request, code):
         try:
             services.school_update(school, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("บันทึกข้อมูลโรงเรียนแล้ว"))
             return redirect("schools:registry-detail", code=school.code)
@@ -140,7 +141,7 @@ def officer_form(request, code, pk=None):
         try:
             services.officer_save(school, actor=request.user, officer=officer, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("บันทึกทะเบียนเจ้าหน้าที่แล้ว"))
             return redirect("schools:registry-detail", code=school.code)
@@ -275,11 +276,3 @@ def registry_export(request):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="schools-{stamp}.{file_format}"'
     return response
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
