@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from aoc import thaidate
+from aoc.models import Notice
+from aoc.selectors import district_staff_users
 from datacollection import samples, services, workflow
 from datacollection.models import Round, Submission
 from schools.models import School
@@ -100,7 +102,7 @@ def seed_demo_rounds(
                 if state == "rejected":
                     _upload(submission, school, seed=3, defect=True, actor=officer)
                     continue
-                result.students += _upload(submission, school, seed=2, actor=officer)
+                result.students += _upload(submission, school, seed=1, actor=officer)  # round 1's students
                 if state == S.DRAFT:
                     continue
                 workflow.submission_submit(submission, actor=officer)
@@ -110,6 +112,8 @@ def seed_demo_rounds(
                 elif state == S.ACCEPTED:
                     workflow.submission_accept(submission, actor=None)
         result.created.append(round_.slug)
+    # The demo's own workflow told district staff about every submission: those notices are old news.
+    Notice.objects.filter(user__in=district_staff_users(), read_at=None).update(read_at=timezone.now())
     return result
 
 
@@ -150,6 +154,7 @@ def _upload(submission: Submission, school: School, *, seed: int, defect: bool =
         school_code=school.code,
         school_grades=school.grades,
         seed=seed,
+        serial_base=int(school.smis_code[-4:]) * 10_000,  # every school its own students' IDs
         as_of=submission.round.as_of,
         school_name=school.display_name,
     )

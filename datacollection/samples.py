@@ -192,13 +192,16 @@ def iter_students(
     muslim_share: float = 0.35,
     foreign_share: float = 0.0,
     gcode_share: float = 0.0,
+    serial_base: int | None = None,
 ) -> Iterator[dict]:
-    """Students sorted by grade and room, each a dict of canonical keys."""
+    """Students sorted by grade and room, each a dict of canonical keys. Their IDs run from
+    ``serial_base`` (random unless given: give disjoint ranges to schools that must not share a student)."""
     rng = random.Random(seed)
     rand = rng.random
     choice = rng.choice
     academic_year = as_of.year if (as_of.month, as_of.day) >= (5, 16) else as_of.year - 1
-    serial_base = rng.randrange(2 * 10**6)
+    drawn = rng.randrange(2 * 10**6)
+    serial_base = drawn if serial_base is None else serial_base
     grades = school_grades
     per_grade = max(1, n // len(grades))
     rooms = min(max(1, per_grade // 35), 12)

@@ -4,6 +4,7 @@ import pytest
 
 from datacollection.demo import seed_demo_rounds
 from datacollection.models import Round, StudentRecord, Submission
+from datacollection.selectors import duplicate_ids_in_round
 from schools.demo import seed_demo_district
 from schools.models import EnrolmentFigure, Membership
 
@@ -33,6 +34,14 @@ def test_demo_has_an_accepted_round_and_an_open_round_with_schools_in_every_stat
     # The demo officers can try the workflow: one school returned with a comment, one not started.
     demo_states = sorted(second.submissions.filter(school__in=officers).values_list("status", flat=True))
     assert demo_states == sorted([S.RETURNED, S.NOT_STARTED])
+
+    # Generated students belong to one school each: no false "also in another school" flags.
+    assert not duplicate_ids_in_round(second).exists()
+    assert not duplicate_ids_in_round(first).exists()
+    # Round 2 carries round 1's students (the same children, a term later).
+    school = second.submissions.filter(status=S.ACCEPTED).first().school
+    ids = StudentRecord.objects.filter(school=school).values_list("national_id", flat=True)
+    assert set(ids.filter(round=first)) == set(ids.filter(round=second))
 
     again = seed_demo_rounds(today=TODAY, officers_by_school=officers)
     assert again.created == []
