@@ -162,15 +162,19 @@ def student_records(submission: Submission, *, grade: str = "", q: str = "") -> 
     return records.order_by("row_number")  # the order of the school's own file
 
 
-def records_in_other_schools(submission: Submission) -> QuerySet[StudentRecord]:
-    """This school's students who also appear in another school of the district in the same round."""
-    others = StudentRecord.objects.filter(round_id=submission.round_id).exclude(
-        school_id=submission.school_id
-    )
-    return StudentRecord.objects.filter(
-        round_id=submission.round_id,
-        school_id=submission.school_id,
-        national_id__in=others.exclude(national_id="").values("national_id"),
+def students_also_elsewhere(submission: Submission) -> QuerySet:
+    """This school's students whose ID is also listed by another school of the district in the same
+    round, with that school's name: flagged to both schools and to district staff (personal data: show
+    only to those who may read the school's records)."""
+    elsewhere = StudentRecord.objects.filter(
+        round_id=submission.round_id, national_id=OuterRef("national_id")
+    ).exclude(school_id=submission.school_id)
+    return (
+        StudentRecord.objects.filter(round_id=submission.round_id, school_id=submission.school_id)
+        .exclude(national_id="")
+        .annotate(other_school=Subquery(elsewhere.values("school__name_th")[:1]))
+        .filter(other_school__isnull=False)
+        .order_by("row_number")
     )
 
 

@@ -316,6 +316,10 @@ def _submission_context(request, submission: Submission, *, upload_form=None) ->
         "can_verify": permissions.can_verify(user, submission),
         "can_reopen": permissions.can_reopen(user, submission),
         "can_view_records": can_view_records,
+        # Names and IDs of children: only for those who may read the school's records.
+        "also_elsewhere": list(selectors.students_also_elsewhere(submission)[:200])
+        if can_view_records
+        else [],
         "can_manage_rounds": permissions.can_manage_rounds(user),
         "max_mb": settings.DMC_UPLOAD_MAX_BYTES // 1_048_576,
     }

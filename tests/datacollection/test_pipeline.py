@@ -168,3 +168,24 @@ def test_values_too_long_for_their_column_are_an_error_not_a_crash(round_, schoo
     assert result.status == "rejected"
     assert [e["row"] for e in result.errors] == [samples.data_row(1)]
     assert not StudentRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_both_schools_and_the_district_see_a_student_listed_twice(
+    client_for, round_, school_a, school_b, officer_a, officer_b, district_staff
+):
+    from django.urls import reverse
+
+    students_a = _students(school_a, n=6)
+    _send(Submission.objects.get(round=round_, school=school_a), officer_a, _csv(students_a))
+    students_b = _students(school_b, n=6, seed=9)
+    students_b[2]["national_id"] = students_a[4]["national_id"]
+    _send(Submission.objects.get(round=round_, school=school_b), officer_b, _csv(students_b))
+
+    def page(user, school):
+        url = reverse("datacollection:submission-detail", kwargs={"slug": round_.slug, "code": school.code})
+        return client_for(user).get(url).context
+
+    assert [r.other_school for r in page(officer_a, school_a)["also_elsewhere"]] == [school_b.name_th]
+    assert [r.other_school for r in page(officer_b, school_b)["also_elsewhere"]] == [school_a.name_th]
+    assert len(page(district_staff, school_a)["also_elsewhere"]) == 1
