@@ -2,7 +2,7 @@
 package; the OpenAPI schema and its documentation page (assets served by the portal, no CDN) sit
 beside them."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -17,5 +17,6 @@ for prefix, viewset, basename in datacollection_routes:
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("gis.api.urls")),
     *router.urls,
 ]

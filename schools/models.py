@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -229,7 +231,9 @@ class DataOfficer(models.Model):
 
 
 def school_photo_path(photo, filename):
-    return f"schools/{photo.school.code}/photos/{filename}"
+    """A random name: a photo that is not (yet) public is not found by guessing its URL."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"schools/{photo.school.code}/photos/{uuid.uuid4().hex}.{extension}"
 
 
 class SchoolPhoto(models.Model):

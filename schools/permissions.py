@@ -24,6 +24,12 @@ def can_manage_photos(user, school: School) -> bool:
     return can_manage_registry(user)
 
 
+def can_add_private_photos(user, school: School) -> bool:
+    """Add a photo that is not public: district staff, and the school's own officers (their photos are
+    published only when district staff approve them: gis.services.photo_propose)."""
+    return can_manage_officers(user, school)
+
+
 def get_school_for_user(user, code: str, *, write: bool = False) -> School:
     try:
         school = schools_for_user(user).select_related("amphoe", "branch_of").get(code=code)

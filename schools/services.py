@@ -138,7 +138,10 @@ def officer_delete(officer: DataOfficer, *, actor) -> None:
 
 @transaction.atomic
 def photo_add(school: School, *, actor, image, caption: str = "", is_public: bool = True) -> SchoolPhoto:
-    if not permissions.can_manage_photos(actor, school):
+    allowed = permissions.can_manage_photos(actor, school) or (
+        not is_public and permissions.can_add_private_photos(actor, school)
+    )
+    if not allowed:
         raise PermissionDenied
     cleaned = clean_photo(image)
     last = school.photos.order_by("-order").values_list("order", flat=True).first()
