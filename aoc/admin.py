@@ -67,6 +67,13 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "role", "email", "password1", "password2")}),
     )
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the new password was saved
+            user = self.get_object(request, id)
+            audit_log(request.user, "aoc.user.password_set", user, {"via": "admin"})
+        return response
+
     def get_inlines(self, request, obj):
         from schools.admin import MembershipInline  # the school side owns memberships
 

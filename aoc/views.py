@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -5,6 +6,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from aoc import permissions
+from aoc.audit import audit_log
 from aoc.models import AuditLog, Notice
 from datacollection import selectors as collection_selectors
 from schools import selectors as school_selectors
@@ -77,3 +79,19 @@ def audit_list(request):
         "aoc/audit_list.html",
         {"page": page, "action": action, "actor": actor, "query": query.urlencode()},
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, with the change in the audit log like every other write."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log(self.request.user, "aoc.user.password_changed", self.request.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log(form.user, "aoc.user.password_reset", form.user)
+        return response

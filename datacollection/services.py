@@ -56,6 +56,7 @@ def round_update(round_: Round, *, actor, **fields) -> Round:
         raise PermissionDenied
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     before = {f: getattr(round_, f) for f in ROUND_FIELDS}
+    guide_before = round_.guide.name
     for name, value in fields.items():
         if name not in (*ROUND_FIELDS, "guide"):
             raise ValueError(f"{name} is not an editable round field")
@@ -65,6 +66,8 @@ def round_update(round_: Round, *, actor, **fields) -> Round:
     changed = {
         f: [str(before[f]), str(getattr(round_, f))] for f in ROUND_FIELDS if before[f] != getattr(round_, f)
     }
+    if round_.guide.name != guide_before:
+        changed["guide"] = [guide_before, round_.guide.name]
     audit_log(actor, "datacollection.round.updated", round_, {"changes": changed})
     return round_
 
@@ -192,19 +195,23 @@ def upload_receive(submission: Submission, *, actor, file, name: str) -> Upload:
             uploaded_by=actor,
         )
         upload.file.save(name, File(file), save=False)
-        upload.save()
-        audit_log(
-            actor,
-            "datacollection.upload.received",
-            upload,
-            {
-                "round": submission.round.slug,
-                "school": submission.school.code,
-                "file": name,
-                "size": file.size,
-                "sha256": upload.sha256,
-            },
-        )
+        try:
+            upload.save()
+            audit_log(
+                actor,
+                "datacollection.upload.received",
+                upload,
+                {
+                    "round": submission.round.slug,
+                    "school": submission.school.code,
+                    "file": name,
+                    "size": file.size,
+                    "sha256": upload.sha256,
+                },
+            )
+        except Exception:
+            upload.file.storage.delete(upload.file.name)  # no row, no file (it holds personal data)
+            raise
     return upload
 
 
@@ -282,6 +289,18 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
             upload.headers = list(reader.raw_keys)
             try:
                 with transaction.atomic():
+                    # One upload of a submission at a time: two overlapping runs (a second file, a task
+                    # delivered twice) would each keep their own records. The second waits, then finds
+                    # its work done or replaces the first's records.
+                    Submission.objects.select_for_update().filter(pk=submission.pk).exists()
+                    if not dry_run:
+                        status_now = (
+                            Upload.objects.select_for_update()
+                            .values_list("status", flat=True)
+                            .get(pk=upload.pk)
+                        )
+                        if status_now != Upload.Status.PROCESSING:
+                            raise _AlreadyDone
 
                     def records():
                         nonlocal rows
@@ -302,7 +321,10 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
                     imported = stored
                     outcome = Upload.Status.VALID
                     _finish(upload, outcome, rows, counts, issues)
+                    _audit_processed(upload, outcome, rows, imported, counts)
                     workflow.submission_mark_draft(submission, actor=upload.uploaded_by, upload=upload)
+            except _AlreadyDone:
+                return upload_result(Upload.objects.get(pk=upload.pk))
             except _RollBack:
                 outcome = Upload.Status.VALID if dry_run and not counts["error"] else Upload.Status.REJECTED
             finally:
@@ -314,7 +336,9 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
         outcome = Upload.Status.FAILED
         if not dry_run:
             try:
-                _finish(upload, outcome, rows, counts, [Issue(0, "", "failed", FAILED_MESSAGE)])
+                with transaction.atomic():
+                    _finish(upload, outcome, rows, counts, [Issue(0, "", "failed", FAILED_MESSAGE)])
+                    _audit_processed(upload, outcome, rows, 0, counts)
             except Exception:  # the database itself may be gone; the records were rolled back anyway
                 log.exception("Could not record the failure of upload %s", upload.pk)
         raise
@@ -322,20 +346,9 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
         progress.done()
 
     if not dry_run and outcome != Upload.Status.VALID:
-        _finish(upload, outcome, rows, counts, issues)
-    if not dry_run:
-        audit_log(
-            upload.uploaded_by,
-            "datacollection.upload.processed",
-            upload,
-            {
-                "status": outcome,
-                "rows": rows,
-                "imported": imported,
-                "errors": counts["error"],
-                "warnings": counts["warning"],
-            },
-        )
+        with transaction.atomic():
+            _finish(upload, outcome, rows, counts, issues)
+            _audit_processed(upload, outcome, rows, imported, counts)
     status = {"valid": "valid" if dry_run else "imported", "rejected": "rejected"}[outcome]
     return UploadResult(
         status=status,
@@ -351,6 +364,20 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
 
 class _RollBack(Exception):
     """Leave the transaction without keeping anything it wrote."""
+
+
+class _AlreadyDone(Exception):
+    """Another run has finished this upload meanwhile."""
+
+
+def _audit_processed(upload: Upload, outcome, rows: int, imported: int, counts: dict) -> None:
+    audit_log(
+        upload.uploaded_by,
+        "datacollection.upload.processed",
+        upload,
+        {"status": outcome, "rows": rows, "imported": imported, "errors": counts["error"],
+         "warnings": counts["warning"]},
+    )  # fmt: skip
 
 
 def _finish(upload: Upload, status, rows, counts, issues) -> None:

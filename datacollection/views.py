@@ -277,7 +277,9 @@ def _submission_context(request, submission: Submission, *, upload_form=None) ->
     if upload_form is None and can_upload and not processing:
         upload_form = UploadForm()  # while a file is being checked, a second one would only race it
     issues = []
-    if latest is not None and not processing:
+    # The messages quote the file (IDs, names, birth dates): only for those who may read the records;
+    # the others (director, ICT staff) see the counts.
+    if latest is not None and not processing and can_view_records:
         issues = sorted(latest.issues, key=lambda i: (i["row"], i["severity"] != ERROR))
     others = list(
         selectors.submissions_of_school(submission.school)

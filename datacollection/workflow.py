@@ -22,7 +22,7 @@ from aoc.audit import audit_log
 from aoc.notify import notify
 from aoc.selectors import district_staff_users
 from datacollection import permissions
-from datacollection.models import Submission, SubmissionEvent
+from datacollection.models import Submission, SubmissionEvent, Upload
 from schools.selectors import school_logins
 
 S = Submission.Status
@@ -123,6 +123,8 @@ def submission_submit(submission: Submission, *, actor) -> Submission:
     _check(actor, _school_officer, submission)
     if submission.current_upload_id is None:
         raise WorkflowError(_("ยังไม่มีไฟล์ที่ผ่านการตรวจสอบ: อัปโหลดไฟล์ก่อนยืนยันส่ง"))
+    if submission.uploads.filter(status=Upload.Status.PROCESSING).exists():
+        raise WorkflowError(_("ระบบกำลังตรวจไฟล์ที่ส่งล่าสุด: รอให้ตรวจเสร็จก่อน แล้วจึงยืนยันส่ง"))
     if not submission.round.is_open:
         raise WorkflowError(_("รอบนี้ไม่ได้เปิดรับข้อมูล"))
     now = timezone.now()

@@ -159,16 +159,20 @@ def photo_propose(school: School, *, actor, image, caption: str, note: str = "")
         raise PermissionDenied
     caption = caption.strip()
     photo = school_services.photo_add(school, actor=actor, image=image, caption=caption, is_public=False)
-    proposal = Proposal.objects.create(
-        school=school,
-        kind=Proposal.Kind.PHOTO,
-        photo=photo,
-        caption=caption,
-        note=note.strip(),
-        proposed_by=actor,
-    )
-    _record(proposal, actor=actor, verb="created", from_status="", photo=photo.pk, caption=caption)
-    _tell_district(proposal, _("%(school)s ส่งรูปภาพใหม่ รอตรวจ") % {"school": school})
+    try:
+        proposal = Proposal.objects.create(
+            school=school,
+            kind=Proposal.Kind.PHOTO,
+            photo=photo,
+            caption=caption,
+            note=note.strip(),
+            proposed_by=actor,
+        )
+        _record(proposal, actor=actor, verb="created", from_status="", photo=photo.pk, caption=caption)
+        _tell_district(proposal, _("%(school)s ส่งรูปภาพใหม่ รอตรวจ") % {"school": school})
+    except Exception:
+        photo.image.storage.delete(photo.image.name)  # the transaction drops the photo's row: drop its file
+        raise
     return proposal
 
 

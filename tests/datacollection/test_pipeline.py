@@ -189,3 +189,32 @@ def test_both_schools_and_the_district_see_a_student_listed_twice(
     assert [r.other_school for r in page(officer_a, school_a)["also_elsewhere"]] == [school_b.name_th]
     assert [r.other_school for r in page(officer_b, school_b)["also_elsewhere"]] == [school_a.name_th]
     assert len(page(district_staff, school_a)["also_elsewhere"]) == 1
+
+
+@pytest.mark.django_db
+def test_director_sees_the_counts_of_a_files_problems_but_not_the_messages_that_quote_it(
+    client_for, round_, school_a, officer_a, director
+):
+    from django.urls import reverse
+
+    students = samples.defect(_students(school_a, n=5), 1, "national_id", "1234567890123")
+    _send(Submission.objects.get(round=round_, school=school_a), officer_a, _csv(students))
+    url = reverse("datacollection:submission-detail", kwargs={"slug": round_.slug, "code": school_a.code})
+    assert client_for(officer_a).get(url).context["issues"]
+    response = client_for(director).get(url)
+    assert response.context["issues"] == []
+    assert response.context["latest"].error_count == 1
+    assert "1234567890123" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_school_cannot_submit_while_its_latest_file_is_still_being_checked(round_, school_a, officer_a):
+    from datacollection import workflow
+
+    submission = Submission.objects.get(round=round_, school=school_a)
+    _send(submission, officer_a, _csv(_students(school_a)))
+    services.upload_receive(submission, actor=officer_a, name="b.csv", file=SimpleUploadedFile("b.csv", b"x"))
+    submission.refresh_from_db()
+    with pytest.raises(workflow.WorkflowError):
+        workflow.submission_submit(submission, actor=officer_a)
+    assert Submission.objects.get(pk=submission.pk).status == Submission.Status.DRAFT
