@@ -332,15 +332,17 @@ def _open_csv(fileobj, filename, header_matcher, max_rows) -> Table:
     if lines - header_row > max_rows:
         # The line count is only an upper bound (blank lines, quoted line breaks): count for real.
         count = 0
+        rownum = header_row  # the file's row number, blank rows included, as in rows() below
         text = _text_stream(fileobj, encoding)
         try:
             for cells in islice(csv.reader(text, delimiter=delimiter), header_row, None):
+                rownum += 1
                 if cells and not _is_blank(cells):
                     count += 1
                     if count > max_rows:
                         raise _too_many_rows(max_rows)
         except csv.Error as exc:
-            raise _csv_error(exc, header_row + count) from exc
+            raise _csv_error(exc, rownum + 1) from exc
         finally:
             text.close()  # closes only our wrappers: _NonClosingRaw keeps the caller's file open
 

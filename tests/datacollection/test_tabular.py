@@ -281,3 +281,15 @@ def test_file_error_repr_and_message():
     err = FileError("ข้อความ", "empty")
     assert err.message == "ข้อความ" == str(err)
     assert "empty" in repr(err)
+
+
+def test_a_broken_row_is_reported_at_its_own_row_also_after_blank_rows(students):
+    # Blank rows count in the row numbers the school sees; a small row limit makes the reader count
+    # the rows before reading them, and that count must number rows the same way.
+    good = F.csv_bytes(students[:2], encoding="utf-8", title_rows=0)
+    data = good + b"\r\n\r\n\r\n" + b'"' + b"x" * 200_000 + b'"\r\n'
+    broken_row = 1 + 2 + 3 + 1  # header, two students, three blank rows, then the broken one
+    for limits in ({}, {"max_rows": 3}):
+        error = file_error(data, **limits)
+        assert error.code == "corrupt"
+        assert f"แถว {broken_row} " in error.message, (limits, error.message)
