@@ -3,6 +3,7 @@ writes the audit row with the values that changed."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -173,9 +174,21 @@ def photo_update(photo: SchoolPhoto, *, actor, **fields) -> SchoolPhoto:
             setattr(photo, name, fields[name])
     diff = changes(before, snapshot(photo, ("caption", "order", "is_public")))
     if diff:
+        if "is_public" in diff and not photo.is_public:
+            _move_to_new_name(photo)
         photo.save()
         audit_log(actor, "schools.photo.updated", photo, {"school": photo.school.code, "changes": diff})
     return photo
+
+
+def _move_to_new_name(photo: SchoolPhoto) -> None:
+    """A photo taken off the public pages gets a new random file name: its public address, which
+    anyone may have kept, stops working. The old file goes once the change is committed."""
+    old_name, storage = photo.image.name, photo.image.storage
+    with storage.open(old_name, "rb") as handle:
+        content = ContentFile(handle.read())
+    photo.image.save(old_name.rsplit("/", 1)[-1], content, save=False)
+    transaction.on_commit(lambda: storage.delete(old_name))
 
 
 @transaction.atomic

@@ -119,3 +119,17 @@ def test_too_large_photo_is_refused(district_staff, school_a, settings):
     settings.PHOTO_MAX_BYTES = 1000
     with pytest.raises(ValidationError, match="ใหญ่เกินไป"):
         services.photo_add(school_a, actor=district_staff, image=_jpeg_with_gps())
+
+
+@pytest.mark.django_db
+def test_a_photo_taken_off_the_public_pages_loses_its_old_address(
+    district_staff, school_a, django_capture_on_commit_callbacks
+):
+    photo = services.photo_add(school_a, actor=district_staff, image=_jpeg_with_gps(), caption="อาคาร")
+    public_name = photo.image.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.photo_update(photo, actor=district_staff, is_public=False)
+    photo.refresh_from_db()
+    assert photo.image.name != public_name
+    assert photo.image.storage.exists(photo.image.name)
+    assert not photo.image.storage.exists(public_name)
