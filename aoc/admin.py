@@ -104,3 +104,20 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
 admin.site.site_header = _("ผู้ดูแลระบบ AOC สพป.สงขลา เขต 2")
 admin.site.site_title = _("ผู้ดูแลระบบ AOC")
+
+
+PORTAL_APP_LABELS = {"aoc", "schools", "datacollection", "gis"}
+
+
+def audit_third_party_admins(site=admin.site) -> None:
+    """The admins that other packages register (groups, API tokens, axes's lock-out records: deleting
+    one unlocks an account) write through the same audited hooks as the portal's own."""
+    for model, model_admin in list(site._registry.items()):
+        if (
+            isinstance(model_admin, AuditedAdminMixin | ReadOnlyAdmin)
+            or model._meta.app_label in PORTAL_APP_LABELS
+        ):
+            continue
+        audited = type(f"Audited{type(model_admin).__name__}", (AuditedAdminMixin, type(model_admin)), {})
+        site.unregister(model)
+        site.register(model, audited)

@@ -9,6 +9,7 @@ from django.utils.module_loading import module_has_submodule
 from django.views.static import serve
 
 from aoc import views
+from aoc.admin import audit_third_party_admins
 
 # Apps whose admin modules are loaded: the portal's own, plus auth groups, API tokens and axes's
 # lock-out records (an administrator unlocks an account there).
@@ -26,6 +27,7 @@ ADMIN_APPS = {
 for app_config in apps.get_app_configs():
     if app_config.name in ADMIN_APPS and module_has_submodule(app_config.module, "admin"):
         import_module(f"{app_config.name}.admin")
+audit_third_party_admins()
 
 urlpatterns = [
     path("", views.home, name="home"),

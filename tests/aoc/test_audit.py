@@ -45,3 +45,21 @@ def test_audit_log_page_is_read_only_in_admin(client_for, admin_user, district_s
     assert client.post(f"/admin/aoc/auditlog/{entry.pk}/delete/").status_code == 403
     assert client.get("/admin/aoc/auditlog/add/").status_code == 403
     assert AuditLog.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db
+def test_unlocking_an_account_in_the_admin_is_audited(client_for, admin_user):
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(
+        username="somsri",
+        ip_address="127.0.0.1",
+        user_agent="test",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+    )
+    response = client_for(admin_user).post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    assert AuditLog.objects.filter(action="axes.accessattempt.deleted", actor=admin_user).exists()
