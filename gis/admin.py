@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from aoc.admin import ReadOnlyAdmin
 from gis.models import Proposal, ProposalEvent
 
 
@@ -14,7 +15,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyAdmin):
     """Read-only: proposals are decided on the portal's pages (``gis.services``), with their history,
     audit and notices, never edited here."""
 
@@ -22,12 +23,3 @@ class ProposalAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     search_fields = ("school__name_th", "school__code")
     inlines = [EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aoc.forms import add_service_errors
 from aoc.permissions import is_staff_user, require
 from datacollection.models import Submission
 from gis import permissions, selectors, services
@@ -296,14 +297,6 @@ def school_updates(request, code):
     )
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_http_methods(["GET", "POST"])
 @require(is_staff_user)
 def location_propose(request, code):
@@ -449,7 +442,7 @@ def _decide(request, pk, verb, success_message):
         except services.ProposalError as exc:
             form.add_error("comment", str(exc))
         except ValidationError as exc:  # the registry refused the change (e.g. the bounds changed)
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success_message)
             return redirect("gis:proposal-detail", pk=proposal.pk)

@@ -5,12 +5,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from aoc.models import User
-from schools.models import Amphoe, EnrolmentFigure, School, SchoolPhoto, SizeBand, SizeScheme
+from schools.models import Amphoe, EnrolmentFigure, School, SchoolPhoto, SizeScheme
 
 # The size state of a school that reports no students, and of one with no figure at all.
 NO_STUDENTS = "none"
@@ -181,15 +180,6 @@ def district_summary() -> DistrictSummary:
         ],
         as_of=max(dates) if dates else None,
     )
-
-
-def size_bands_of(scheme_code: str) -> list[SizeBand]:
-    scheme = SizeScheme.objects.filter(code=scheme_code).order_by("-version").first()
-    return list(scheme.bands.all()) if scheme else []
-
-
-def students_total(queryset: QuerySet[School]) -> int:
-    return sum(with_enrolment(queryset).values_list(Coalesce("students", 0), flat=True))
 
 
 def school_logins(school: School):

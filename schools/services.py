@@ -12,7 +12,7 @@ from aoc.audit import audit_log, changes, snapshot
 from aoc.images import clean_photo
 from aoc.text import normalise_thai
 from schools import permissions
-from schools.models import DataOfficer, Membership, School, SchoolPhoto
+from schools.models import DataOfficer, School, SchoolPhoto
 
 SCHOOL_EDITABLE_FIELDS = (
     "smis_code", "area_code", "name_th", "name_en", "level", "amphoe", "tambon", "address", "postcode",
@@ -199,30 +199,3 @@ def photo_delete(photo: SchoolPhoto, *, actor) -> None:
     name, storage = photo.image.name, photo.image.storage
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))
-
-
-@transaction.atomic
-def membership_add(user, school: School, *, actor) -> Membership:
-    if not aoc_permissions.can_manage_users(actor):
-        raise PermissionDenied
-    if not user.is_school_officer:
-        raise ValidationError(_("กำหนดโรงเรียนได้เฉพาะผู้ใช้บทบาทเจ้าหน้าที่ข้อมูลโรงเรียน"))
-    membership, created = Membership.objects.get_or_create(user=user, school=school)
-    if created:
-        audit_log(
-            actor, "schools.membership.added", membership, {"user": user.username, "school": school.code}
-        )
-    return membership
-
-
-@transaction.atomic
-def membership_remove(membership: Membership, *, actor) -> None:
-    if not aoc_permissions.can_manage_users(actor):
-        raise PermissionDenied
-    audit_log(
-        actor,
-        "schools.membership.removed",
-        membership,
-        {"user": membership.user.username, "school": membership.school.code},
-    )
-    membership.delete()
