@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.utils.module_loading import module_has_submodule
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.views.static import serve
 
 from aoc import views
@@ -57,7 +59,9 @@ urlpatterns = [
     path(
         "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is on every page, cached public pages too, so it carries no CSRF token: the
+    # worst a forged request can do is change the visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("schools.urls")),
     path("", include("datacollection.urls")),

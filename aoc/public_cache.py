@@ -1,0 +1,70 @@
+"""Public pages kept whole in the cache for anonymous visitors, and dropped all at once on publish.
+
+A public page (home, directory, statistics …) is the same for every anonymous visitor who reads it in
+the same language, so its rendered response is kept in the shared cache. The key carries a
+*generation* token: a write that changes what the public sees (publishing a round's results, a news
+item, a change to a school) calls ``public_pages_changed()``, which replaces the token, so every page
+cached before is stale at once, on every worker, without listing keys. If the cache loses the token
+(eviction, restart), a new one is drawn, which also starts afresh: an old page is never served again.
+
+Signed-in users always get a fresh page (it carries their name and menu). A response that sets a cookie
+or uses the CSRF token is never cached: it belongs to one visitor.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+GENERATION_KEY = "public-pages:generation"
+
+
+def generation() -> str:
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY)
+    return token
+
+
+def public_pages_changed() -> None:
+    """Make every cached public page stale. Call it in ``transaction.on_commit`` of the write."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-page:{generation()}:{get_language()}:{request.method}:{path}"
+
+
+def cached_public_page(view=None, *, timeout: int | None = None):
+    """Serve anonymous GET/HEAD requests of ``view`` from the cache (see the module's docstring)."""
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+                return view_func(request, *args, **kwargs)
+            key = _key(request)
+            response = cache.get(key)
+            if response is not None:
+                return response
+            response = view_func(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                and not request.META.get("CSRF_COOKIE_USED")
+            ):
+                cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS if timeout is None else timeout)
+            return response
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
