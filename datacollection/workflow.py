@@ -13,7 +13,7 @@ row, refuses a move the map does not allow, and writes the history row and the a
 and the API call these same functions; ``WorkflowError`` becomes a message in the UI and a 400 there.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -225,7 +225,13 @@ def submission_accept(submission: Submission, *, actor, comment: str = "") -> Su
         comment=comment.strip(),
         accepted_at=timezone.now(),
     )
-    get_kind(submission.round.kind).on_accept(submission, actor=actor)
+    try:
+        get_kind(submission.round.kind).on_accept(submission, actor=actor)
+    except ValidationError as exc:
+        raise WorkflowError(
+            _("รับรองไม่ได้: ข้อมูลที่โรงเรียนขอแก้ไขในทะเบียนไม่ถูกต้อง (%(errors)s) ส่งกลับให้โรงเรียนแก้ไข")
+            % {"errors": "; ".join(exc.messages)}
+        ) from None
     notify(
         school_logins(submission.school),
         title=_("ข้อมูล %(round)s ได้รับการรับรองแล้ว") % {"round": submission.round},
