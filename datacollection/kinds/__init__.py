@@ -50,8 +50,9 @@ and they add:
 """
 
 from datacollection.kinds.dmc_kind import DmcKind
+from datacollection.kinds.emis_kind import EmisKind
 
-KINDS = {"dmc": DmcKind()}
+KINDS = {"dmc": DmcKind(), "emis": EmisKind()}
 
 
 def get_kind(code: str):
