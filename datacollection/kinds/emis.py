@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -406,7 +407,7 @@ def normalise_basic(name: str, value: str) -> tuple[str, str]:
             day = parse_date(value)
         except ValueError as exc:
             return value, str(exc)
-        if day > datetime.date.today():
+        if day > timezone.localdate():
             return value, _("วันก่อตั้งอยู่ในอนาคต")
         return day.isoformat(), ""
     if name in ("latitude", "longitude"):
@@ -829,35 +830,27 @@ def check_data(data: EmisData, ctx: EmisContext, *, for_submit: bool) -> list[Fi
             )
 
     # Plausibility against the previous accepted round: students per grade, staff per category and rank.
-    if ctx.previous is not None:
-        for section in ("students", "staff"):
-            before = ctx.previous.section(section)
-            now = data.section(section)
-            for key in list(now) + [k for k in before if k not in now]:
-                old = _total(before.get(key))
-                new = _total(now.get(key))
-                if not is_jump(old, new):
-                    continue
-                explained = bool((now.get(key) or {}).get("explanation", "").strip())
-                if explained:
-                    continue
-                add(
-                    section,
-                    key,
-                    "explanation",
-                    "jump_unexplained",
-                    _("%(item)s เปลี่ยนจาก %(old)d เป็น %(new)d (%(change)s) เมื่อเทียบกับ%(round)s")
-                    % {
-                        "item": item_label(section, key, ctx),
-                        "old": old,
-                        "new": new,
-                        "change": _change_text(old, new),
-                        "round": ctx.previous_label or _("รอบก่อน"),
-                    },
-                    _("ตรวจตัวเลขอีกครั้ง ถ้าถูกต้องให้เขียนคำชี้แจงสาเหตุในช่องคำชี้แจง"),
-                    new,
-                    ERROR if for_submit else WARNING,
-                )
+    for jump in jumps(data, ctx):
+        if jump["explanation"]:
+            continue
+        old, new, section, key = jump["old"], jump["new"], jump["section"], jump["key"]
+        add(
+            section,
+            key,
+            "explanation",
+            "jump_unexplained",
+            _("%(item)s เปลี่ยนจาก %(old)d เป็น %(new)d (%(change)s) เมื่อเทียบกับ%(round)s")
+            % {
+                "item": jump["label"],
+                "old": old,
+                "new": new,
+                "change": jump["change"],
+                "round": ctx.previous_label or _("รอบก่อน"),
+            },
+            _("ตรวจตัวเลขอีกครั้ง ถ้าถูกต้องให้เขียนคำชี้แจงสาเหตุในช่องคำชี้แจง"),
+            new,
+            ERROR if for_submit else WARNING,
+        )
 
     # Differences from the school's DMC records of the same as-of date: shown, not blocking.
     for grade, dmc_item in dmc_differences(data, ctx).items():
@@ -873,6 +866,32 @@ def check_data(data: EmisData, ctx: EmisContext, *, for_submit: bool) -> list[Fi
             WARNING,
         )
     return findings
+
+
+def jumps(data: EmisData, ctx: EmisContext) -> list[dict]:
+    """The large changes from the previous accepted round (students per grade, staff per category and
+    rank), each with the school's explanation ("" when there is none)."""
+    if ctx.previous is None:
+        return []
+    found = []
+    for section in ("students", "staff"):
+        before = ctx.previous.section(section)
+        now = data.section(section)
+        for key in list(now) + [k for k in before if k not in now]:
+            old, new = _total(before.get(key)), _total(now.get(key))
+            if is_jump(old, new):
+                found.append(
+                    {
+                        "section": section,
+                        "key": key,
+                        "label": item_label(section, key, ctx),
+                        "old": old,
+                        "new": new,
+                        "change": _change_text(old, new),
+                        "explanation": (now.get(key) or {}).get("explanation", "").strip(),
+                    }
+                )
+    return found
 
 
 def _total(item: dict | None) -> int:

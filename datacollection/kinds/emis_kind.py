@@ -310,11 +310,6 @@ class EmisKind:
         ctx = make_context(submission)
         return [f.as_issue() for f in emis.check_data(current_data(submission), ctx, for_submit=True)]
 
-    def findings(self, submission, ctx: EmisContext | None = None, data: EmisData | None = None) -> list:
-        """``validate``'s issues with their place in the forms (section, item, field)."""
-        ctx = ctx or make_context(submission)
-        return emis.check_data(data or current_data(submission), ctx, for_submit=True)
-
     def template(self, submission) -> bytes:
         return write_template(current_data(submission), make_context(submission), submission)
 
@@ -342,6 +337,7 @@ class EmisKind:
             "emis_dmc": dmc_rows(data, ctx),
             "emis_dmc_label": ctx.dmc_label,
             "emis_previous_label": ctx.previous_label,
+            "emis_jumps": emis.jumps(data, ctx),
             "emis_student_total": data.student_total(),
         }
 

@@ -304,6 +304,12 @@ def test_a_large_jump_from_the_previous_round_needs_an_explanation_before_submit
     workflow.submission_submit(new, actor=officer_a)
     assert new.status == S.SUBMITTED
 
+    # District staff see the jump beside the school's explanation when they verify.
+    jumps = KIND.page_context(new, district_staff)["emis_jumps"]
+    assert [(j["label"], j["old"], j["new"], j["explanation"]) for j in jumps] == [
+        ("ชั้น ป.1", 22, 40, "มีนักเรียนย้ายเข้าจากโรงเรียนที่ถูกยุบรวม")
+    ]
+
 
 @pytest.mark.django_db
 def test_a_small_change_from_the_previous_round_needs_no_explanation(district_staff, school_a, officer_a):
@@ -721,3 +727,40 @@ def test_money_and_speeds_read_as_decimals():
     assert parse_count("๑๒") == 12
     assert parse_count(" - ") == 0
     assert parse_count(True) is None
+
+
+@pytest.mark.django_db
+def test_the_section_service_refuses_what_the_models_cannot_hold(sub_a, officer_a):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        emis_services.emis_section_save(
+            sub_a, actor=officer_a, section="equipment", value={"22029": {"working": -1, "broken": 0}}
+        )
+    with pytest.raises(ValidationError):
+        emis_services.emis_section_save(
+            sub_a, actor=officer_a, section="basic", value={"email": "not-an-email"}
+        )
+    sub_a.refresh_from_db()
+    assert sub_a.status == S.NOT_STARTED
+    assert not AuditLog.objects.filter(action="datacollection.emis.saved").exists()
+
+
+@pytest.mark.django_db
+def test_the_error_report_of_a_template_lists_each_problem_with_its_sheet(client_for, sub_a, officer_a):
+    wb = _filled_template(sub_a)
+    ws = wb["นักเรียน"]
+    ws.cell(find_row(ws, "ป.1"), 4).value = 99
+    result = upload(sub_a, xlsx_bytes(wb), actor=officer_a)
+    response = client_for(officer_a).get(_url("upload-report", sub_a, pk=result.upload_id))
+    assert response.status_code == 200
+    report = workbook(b"".join(response.streaming_content))
+    text = " ".join(str(c.value) for row in report.active.iter_rows() for c in row if c.value)
+    assert "แผ่นงาน นักเรียน" in text
+
+
+@pytest.mark.django_db
+def test_the_round_page_of_an_emis_round_lists_its_schools(client_for, round_, sub_a, district_staff):
+    response = client_for(district_staff).get(reverse("datacollection:round-detail", args=[round_.slug]))
+    assert response.status_code == 200
+    assert sub_a.school.display_name in response.content.decode()
