@@ -764,3 +764,32 @@ def test_the_round_page_of_an_emis_round_lists_its_schools(client_for, round_, s
     response = client_for(district_staff).get(reverse("datacollection:round-detail", args=[round_.slug]))
     assert response.status_code == 200
     assert sub_a.school.display_name in response.content.decode()
+
+
+# --- The API: the same services ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_api_takes_an_emis_template_and_refuses_submit_with_blocking_errors(sub_a, officer_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(officer_a)
+    base = f"/api/v1/rounds/{sub_a.round.slug}/submissions/{sub_a.school.code}/"
+    response = client.post(
+        f"{base}upload/",
+        {"file": SimpleUploadedFile("emis.xlsx", xlsx_bytes(_filled_template(sub_a)))},
+        format="multipart",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "imported"
+    # A form save may leave an error in the draft; submitting it may not.
+    students = current_data(sub_a).students
+    students["ป.2"]["rooms"] = 0
+    emis_services.emis_section_save(sub_a, actor=officer_a, section="students", value=students)
+    response = client.post(f"{base}submit/")
+    assert response.status_code == 400
+    assert "ชั้น ป.2 มีนักเรียน 20 คน แต่จำนวนห้องเรียนเป็น 0" in json.dumps(response.json(), ensure_ascii=False)
+    sub_a.refresh_from_db()
+    assert sub_a.status == S.DRAFT
