@@ -22,7 +22,7 @@ def emis_section_save(submission: Submission, *, actor, section: str, value) -> 
     if section not in emis.SECTIONS:
         raise ValueError(f"{section} is not an EMIS section")
     _validate_section(section, value)
-    workflow.submission_mark_edited(submission, actor=actor, section=section)
+    workflow.submission_mark_edited(submission, actor=actor, section=str(emis.SECTION_LABELS[section]))
     ensure_started(submission)
     before = load_data(submission)
     registry = registry_values(submission.school)

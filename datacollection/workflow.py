@@ -129,7 +129,8 @@ def submission_mark_edited(submission: Submission, *, actor, section: str) -> Su
 
     Call it in the same transaction as the write of the data, before it: it checks that ``actor`` may edit
     now, locks the submission, and makes it a draft (not started → draft, returned → draft: a history
-    row "edited"). A draft stays a draft with no history row per save; only its last activity moves."""
+    row "edited" whose comment is ``section``, what was saved, in the words the school sees). A draft
+    stays a draft with no history row per save; only its last activity moves."""
     _check(actor, permissions.can_edit_data, submission)
     if submission.status == S.DRAFT:
         now = timezone.now()

@@ -388,7 +388,7 @@ def test_a_form_save_moves_not_started_and_returned_to_draft_through_the_workflo
     )
     assert sub_a.status == S.DRAFT
     event = SubmissionEvent.objects.get(submission=sub_a)
-    assert (event.from_status, event.to_status, event.comment) == (S.NOT_STARTED, S.DRAFT, "equipment")
+    assert (event.from_status, event.to_status, event.comment) == (S.NOT_STARTED, S.DRAFT, "ครุภัณฑ์")
     assert AuditLog.objects.filter(action="datacollection.submission.edited").count() == 1
     entry = AuditLog.objects.get(action="datacollection.emis.saved")
     assert entry.actor == officer_a
