@@ -793,3 +793,49 @@ def test_api_takes_an_emis_template_and_refuses_submit_with_blocking_errors(sub_
     assert "ชั้น ป.2 มีนักเรียน 20 คน แต่จำนวนห้องเรียนเป็น 0" in json.dumps(response.json(), ensure_ascii=False)
     sub_a.refresh_from_db()
     assert sub_a.status == S.DRAFT
+
+
+def _form_data(page) -> dict:
+    form = page.context["form"]
+    return {name: ("" if field.initial is None else field.initial) for name, field in form.fields.items()}
+
+
+@pytest.mark.django_db
+def test_officer_proposes_a_registry_change_on_the_basic_data_page(client_for, sub_a, officer_a, school_a):
+    client = client_for(officer_a)
+    url = _url("emis-section", sub_a, section="basic")
+    page = client.get(url)
+    rows = {row["key"]: row["names"][0] for row in page.context["form"].rows}
+    data = _form_data(page)
+    data[rows["email"]] = "ไม่ใช่อีเมล"
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "รูปแบบอีเมลไม่ถูกต้อง" in refused.content.decode()
+    assert not EmisRegistryChange.objects.exists()
+
+    data[rows["email"]] = "office@kuanlang.example"
+    data[rows["founded_on"]] = "1/6/2520"
+    assert client.post(url, data).status_code == 302
+    changes = dict(EmisRegistryChange.objects.values_list("field", "value"))
+    assert changes == {"email": "office@kuanlang.example", "founded_on": "1977-06-01"}
+    page = client.get(url).content.decode()
+    assert "1/6/2520" in page  # shown back in BE
+
+
+@pytest.mark.django_db
+def test_officer_adds_and_removes_an_internet_link_on_its_page(client_for, sub_a, officer_a):
+    client = client_for(officer_a)
+    url = _url("emis-section", sub_a, section="internet")
+    data = _form_data(client.get(url))
+    data.update({"0-provider": "nt", "0-link_type": "", "0-speed_mbps": 100})
+    refused = client.post(url, data)
+    assert "เลือกทั้งผู้ให้บริการและประเภทการเชื่อมต่อ" in refused.content.decode()
+    data.update({"0-link_type": "fiber", "0-status": "working", "0-monthly_cost": "590"})
+    assert client.post(url, data).status_code == 302
+    assert load_data(sub_a).internet == [
+        {"provider": "nt", "link_type": "fiber", "speed_mbps": 100, "status": "working", "monthly_cost": 590}
+    ]
+    data = _form_data(client.get(url))
+    data.update({"0-provider": "", "0-link_type": ""})
+    assert client.post(url, data).status_code == 302
+    assert load_data(sub_a).internet == []
