@@ -24,6 +24,7 @@ from datacollection.models import (
     StudentRecord,
     Submission,
 )
+from schools.services import school_apply_proposed
 
 EMIS_LISTS = (
     "emis_staff_category",
@@ -295,16 +296,10 @@ class EmisKind:
 
     def on_accept(self, submission, *, actor) -> None:
         """Write the school's proposed registry changes to the school, audited by the schools service."""
-        from schools.services import school_apply_proposed
-
         changes = dict(EmisRegistryChange.objects.filter(submission=submission).values_list("field", "value"))
         if changes:
-            school_apply_proposed(
-                submission.school,
-                actor=actor,
-                proposed=changes,
-                source=f"{submission.round.slug}",
-            )
+            school = submission.school
+            school_apply_proposed(school, actor=actor, proposed=changes, source=submission.round.slug)
 
     def validate(self, submission) -> list:
         ctx = make_context(submission)
@@ -333,7 +328,7 @@ class EmisKind:
             "emis_sections": sections,
             "emis_errors": sum(s["errors"] for s in sections),
             "emis_started": has_data(submission),
-            "emis_changes": registry_changes(submission, ctx, data),
+            "emis_changes": registry_changes(ctx, data),
             "emis_dmc": dmc_rows(data, ctx),
             "emis_dmc_label": ctx.dmc_label,
             "emis_previous_label": ctx.previous_label,
@@ -342,7 +337,7 @@ class EmisKind:
         }
 
 
-def registry_changes(submission: Submission, ctx: EmisContext, data: EmisData) -> list[dict]:
+def registry_changes(ctx: EmisContext, data: EmisData) -> list[dict]:
     """The proposed changes as district staff verify them: item, registry value now, proposed value."""
     return [
         {
