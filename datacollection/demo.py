@@ -1,6 +1,9 @@
 """The demo district's data-collection rounds, made through the real services and workflow.
 
 - DMC round 1 of the current academic year: closed, every school accepted.
+- EMIS round 1 of the same academic year (as of 10 June, the same date as DMC round 1): closed, every
+  target school accepted; its student counts are the school's DMC round-1 records (the prefill), staff,
+  computers, internet links and equipment are generated from the school's size (``_emis_data``).
 - DMC round 2 (open now, in November): schools in every state — not started, draft, draft whose last
   file was rejected, submitted, returned with a comment, accepted.
 
@@ -20,7 +23,9 @@ from django.utils import timezone
 from aoc import thaidate
 from aoc.models import Notice
 from aoc.selectors import district_staff_users
-from datacollection import samples, services, workflow
+from datacollection import emis_services, samples, services, workflow
+from datacollection.kinds import emis_kind
+from datacollection.kinds.emis import NO_RANK, RANKED_CATEGORIES
 from datacollection.models import Round, Submission
 from schools.models import School
 from schools.selectors import open_schools, with_enrolment
@@ -78,6 +83,12 @@ def seed_demo_rounds(
             services.round_close(round_, actor=None)
         result.created.append(round_.slug)
 
+    emis_slug = Round.make_slug(Round.Kind.EMIS, year_be, 1)
+    if not Round.objects.filter(slug=emis_slug).exists():
+        with transaction.atomic():
+            _seed_emis_round(year_be, first, officers_by_school)
+        result.created.append(emis_slug)
+
     second = datetime.date(year, 11, 10)
     if (
         today >= second - datetime.timedelta(days=9)
@@ -117,16 +128,124 @@ def seed_demo_rounds(
     return result
 
 
-def _round(year_be: int, number: int, **dates) -> Round:
+def _round(year_be: int, number: int, *, kind=Round.Kind.DMC, **dates) -> Round:
+    name = {Round.Kind.DMC: "DMC", Round.Kind.EMIS: "EMIS"}[kind]
     round_ = services.round_create(
         actor=None,
-        kind=Round.Kind.DMC,
+        kind=kind,
         academic_year=year_be,
         number=number,
-        label=f"DMC รอบที่ {number} ปีการศึกษา {year_be} (ข้อมูล ณ {thaidate.format_date(dates['as_of'])})",
+        label=f"{name} รอบที่ {number} ปีการศึกษา {year_be} (ข้อมูล ณ {thaidate.format_date(dates['as_of'])})",
         **dates,
     )
     return services.round_open(round_, actor=None)
+
+
+EMIS_DEMO_NOTE = "ข้อมูลสาธิตที่สร้างขึ้น ไม่ใช่ข้อมูลจริง"
+
+
+def _seed_emis_round(year_be: int, as_of: datetime.date, officers_by_school: dict) -> Round:
+    """EMIS round 1, accepted for every target school: students from the school's DMC round-1 records
+    (what a school's draft starts from), the rest generated and marked so in the history and audit."""
+    year = as_of.year
+    round_ = _round(
+        year_be,
+        1,
+        kind=Round.Kind.EMIS,
+        as_of=as_of,
+        opens_on=as_of - datetime.timedelta(days=9),
+        deadline=datetime.date(year, 6, 30),
+        closes_on=datetime.date(year, 7, 15),
+    )
+    ctx_lookups, _aliases = emis_kind.lookups()
+    for submission in round_.submissions.select_related("round", "school"):
+        officer = officers_by_school.get(submission.school_id)
+        data = emis_kind.prefill(submission)[0]
+        _emis_data(data, submission.school, ctx_lookups)
+        emis_services.emis_data_replace(submission, actor=officer, data=data, note=EMIS_DEMO_NOTE)
+        workflow.submission_submit(submission, actor=officer)
+        workflow.submission_accept(submission, actor=None, comment=EMIS_DEMO_NOTE)
+    return services.round_close(round_, actor=None)
+
+
+def _emis_data(data, school: School, lookups: dict) -> None:
+    """Plausible staff, computers, internet and equipment for a school of its size (fixed by its code)."""
+    rng = random.Random(f"{school.code}:emis")
+    students = data.student_total()
+    rooms = sum(item["rooms"] for item in data.students.values())
+    grades = sum(1 for item in data.students.values() if item["male"] + item["female"])
+    for item in data.students.values():
+        if item["male"] + item["female"] and not item["rooms"]:
+            item["rooms"] = 1
+    teachers = max(grades, round(students / 20)) if students else 0
+    staff = {key: {"male": 0, "female": 0, "explanation": ""} for key in _staff_keys(lookups)}
+
+    def add(category, rank, n):
+        for _i in range(n):
+            sex = "female" if rng.random() < 0.68 else "male"
+            staff[(category, rank)][sex] += 1
+
+    if students:
+        add("director", rng.choice(("k2", "k3", "k3")), 1)
+        if students > 600:
+            add("deputy", "k3", 1 + (students > 1200))
+        assistants = round(teachers * 0.15)
+        ranked = teachers - assistants
+        k1 = round(ranked * 0.2)
+        k3 = round(ranked * 0.35)
+        add("teacher", "k1", k1)
+        add("teacher", "k3", k3)
+        add("teacher", "k2", ranked - k1 - k3)
+        add("assistant_teacher", "none", assistants)
+        add("government_employee", "none", rng.randint(0, 1 + teachers // 10))
+        add("temporary_employee", "none", rng.randint(1, 2 + teachers // 8))
+        add("permanent_employee", "none", rng.randint(0, 1))
+    data.staff = staff
+    teaching = max(5, students // 12) if students else 0
+    data.computers = {
+        (use, funding): {"working": 0, "broken": 0} for use in ("teaching", "administration")
+        for funding, _label in lookups["emis_funding"]
+    }  # fmt: skip
+    if students:
+        broken = round(teaching * rng.uniform(0.05, 0.2))
+        data.computers[("teaching", "obec")] = {"working": teaching - broken, "broken": broken}
+        data.computers[("administration", "obec")] = {
+            "working": rng.randint(2, 4),
+            "broken": rng.randint(0, 1),
+        }
+        data.computers[("teaching", "donation")] = {"working": rng.randint(0, 3), "broken": 0}
+        data.internet = [
+            {"provider": "moenet", "link_type": "fiber", "speed_mbps": rng.choice((100, 200, 500, 1000)),
+             "status": "working", "monthly_cost": 0},
+        ]  # fmt: skip
+        if rng.random() < 0.6:
+            data.internet.append(
+                {
+                    "provider": rng.choice(("nt", "3bb", "true", "ais")),
+                    "link_type": rng.choice(("fiber", "mobile")),
+                    "speed_mbps": rng.choice((50, 100, 300)),
+                    "status": "working",
+                    "monthly_cost": 590,
+                }
+            )
+    tvs = max(rooms, 1) if students else 0
+    data.equipment = {
+        "22029": {"working": 1 if students else 0, "broken": 0},
+        "22026": {"working": tvs // 2, "broken": rng.randint(0, 1) if students else 0},
+        "22043": {"working": tvs - tvs // 2, "broken": 0},
+        "22033": {"working": teaching, "broken": 0},
+        "22030": {"working": rooms, "broken": 0},
+        "22012": {"working": rng.randint(1, 3) if students else 0, "broken": 0},
+    }
+
+
+def _staff_keys(lookups: dict) -> list[tuple[str, str]]:
+    ranks = [code for code, _label in lookups["emis_rank"]]
+    return [
+        (category, rank)
+        for category, _label in lookups["emis_staff_category"]
+        for rank in (ranks if category in RANKED_CATEGORIES else [NO_RANK])
+    ]
 
 
 def _plan_states(schools: list[School], officers_by_school: dict) -> dict:

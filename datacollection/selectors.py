@@ -3,9 +3,9 @@ schools: every list is one query plus a fixed number of aggregates."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 
-from datacollection.models import Round, StudentRecord, Submission, Upload
+from datacollection.models import EmisStaffCount, EmisStudentCount, Round, StudentRecord, Submission, Upload
 from schools.selectors import schools_for_user
 
 S = Submission.Status
@@ -198,4 +198,72 @@ def open_submissions_of(user) -> QuerySet[Submission]:
         )
         .select_related("round", "school", "current_upload")
         .order_by("round__deadline", "school__name_th")
+    )
+
+
+# --- EMIS: accepted school information --------------------------------------------------------------
+# What statistics (students per teacher, per room, staff by position) read: only ACCEPTED submissions
+# count, never a draft. Each returns one query's rows, per school, for one EMIS round; ``user`` limits
+# them to the user's schools (``schools_for_user``), None reads every school (aggregate statistics).
+
+# Staff categories that teach (the divisor of "students per teacher"): ครู and ครูผู้ช่วย.
+EMIS_TEACHING_CATEGORIES = ("teacher", "assistant_teacher")
+
+
+def emis_accepted_submissions(round_: Round, *, user=None) -> QuerySet[Submission]:
+    """The accepted submissions of an EMIS round (in the user's scope)."""
+    submissions = Submission.objects.filter(round=round_, round__kind=Round.Kind.EMIS, status=S.ACCEPTED)
+    if user is not None:
+        submissions = submissions.filter(school__in=schools_for_user(user).values("pk"))
+    return submissions
+
+
+def emis_staff(round_: Round, *, user=None, by_rank: bool = False) -> QuerySet:
+    """Staff per school and category (ผู้อำนวยการ … ลูกจ้างชั่วคราว; codes of the ``emis_staff_category``
+    lookup list), and per academic rank with ``by_rank``: rows of ``school_id, category[, rank], male,
+    female, total``."""
+    keys = ["submission__school_id", "category", *(["rank"] if by_rank else [])]
+    return (
+        EmisStaffCount.objects.filter(submission__in=emis_accepted_submissions(round_, user=user))
+        .values(*keys)
+        .annotate(male=Sum("male"), female=Sum("female"))
+        .annotate(total=F("male") + F("female"))
+        .order_by(*keys)
+    )
+
+
+def emis_teachers(round_: Round, *, user=None, categories=EMIS_TEACHING_CATEGORIES) -> QuerySet:
+    """Teachers per school (the ``categories`` that teach, all ranks): rows of ``school_id, male,
+    female, total``."""
+    return (
+        EmisStaffCount.objects.filter(
+            submission__in=emis_accepted_submissions(round_, user=user), category__in=categories
+        )
+        .values(school_id=F("submission__school_id"))
+        .annotate(male=Sum("male"), female=Sum("female"))
+        .annotate(total=F("male") + F("female"))
+        .order_by("school_id")
+    )
+
+
+def emis_students(round_: Round, *, user=None) -> QuerySet:
+    """Students and rooms per school and grade as the schools reported them in EMIS: rows of
+    ``school_id, grade, male, female, total, rooms``."""
+    return (
+        EmisStudentCount.objects.filter(submission__in=emis_accepted_submissions(round_, user=user))
+        .values("grade", "male", "female", "rooms", school_id=F("submission__school_id"))
+        .annotate(total=F("male") + F("female"))
+        .order_by("school_id", "id")
+    )
+
+
+def emis_classrooms(round_: Round, *, user=None) -> QuerySet:
+    """Classrooms (ห้องเรียน) per school, all grades: rows of ``school_id, rooms, students``."""
+    return (
+        EmisStudentCount.objects.filter(submission__in=emis_accepted_submissions(round_, user=user))
+        .values(school_id=F("submission__school_id"))
+        .annotate(rooms=Sum("rooms"), boys=Sum("male"), girls=Sum("female"))
+        .annotate(students=F("boys") + F("girls"))
+        .values("school_id", "rooms", "students")
+        .order_by("school_id")
     )

@@ -19,6 +19,11 @@ SCHOOL_EDITABLE_FIELDS = (
     "phone", "email", "website", "principal_name", "latitude", "longitude", "founded_on", "quality_network",
     "opened_on", "closed_on", "branch_of",
 )  # fmt: skip
+# What a school may propose to change in its own registry entry (EMIS basic data).
+PROPOSABLE_FIELDS = (
+    "name_en", "address", "tambon", "postcode", "phone", "email", "website", "principal_name", "founded_on",
+    "quality_network", "latitude", "longitude",
+)  # fmt: skip
 OFFICER_FIELDS = (
     "full_name", "position", "phone", "email", "line_id", "handles_dmc", "handles_emis", "handles_bobec",
     "since", "until", "user",
@@ -93,6 +98,33 @@ def school_update(school: School, *, actor, **fields) -> School:
         school.generated_fields = [f for f in school.generated_fields if f not in diff]
         school.save()
         audit_log(actor, "schools.school.updated", school, {"changes": diff})
+    return school
+
+
+@transaction.atomic
+def school_apply_proposed(school: School, *, actor, proposed: dict[str, str], source: str) -> School:
+    """Write the registry changes a school proposed (EMIS basic data, as text) once district staff have
+    accepted them: ``actor`` is who accepted (None: the system), ``source`` the round they came with.
+    Validated like any registry change; one audit entry with the values that changed."""
+    if actor is not None and not aoc_permissions.can_manage_registry(actor):
+        raise PermissionDenied
+    school = School.objects.select_for_update().get(pk=school.pk)
+    before = snapshot(school, SCHOOL_EDITABLE_FIELDS)
+    for name, value in proposed.items():
+        if name not in PROPOSABLE_FIELDS:
+            raise ValueError(f"{name} is not a field a school may propose")
+        field = School._meta.get_field(name)
+        setattr(
+            school, name, field.to_python(normalise_thai(value) if value else (None if field.null else ""))
+        )
+    validate_school(school)
+    diff = changes(before, snapshot(school, SCHOOL_EDITABLE_FIELDS))
+    if diff:
+        school.generated_fields = [f for f in school.generated_fields if f not in diff]
+        school.save()
+        audit_log(
+            actor, "schools.school.updated_from_submission", school, {"source": source, "changes": diff}
+        )
     return school
 
 

@@ -203,6 +203,12 @@ class LookupValue(models.Model):
         DISABILITY = "disability", _("ความพิการ")
         RELIGION = "religion", _("ศาสนา")
         BLOOD_GROUP = "blood_group", _("กลุ่มเลือด")
+        EMIS_STAFF_CATEGORY = "emis_staff_category", _("EMIS: ประเภทบุคลากร")
+        EMIS_RANK = "emis_rank", _("EMIS: วิทยฐานะ")
+        EMIS_FUNDING = "emis_funding", _("EMIS: แหล่งงบประมาณ")
+        EMIS_ISP = "emis_isp", _("EMIS: ผู้ให้บริการอินเทอร์เน็ต")
+        EMIS_LINK_TYPE = "emis_link_type", _("EMIS: ประเภทการเชื่อมต่ออินเทอร์เน็ต")
+        EMIS_EQUIPMENT = "emis_equipment", _("EMIS: ครุภัณฑ์ (รหัส M-OBEC)")
 
     list = models.CharField(_("รายการ"), max_length=20, choices=List.choices)
     code = models.SlugField(_("รหัส"), max_length=40)
@@ -291,3 +297,30 @@ class StudentRecord(models.Model):
         """``1xxxxxxxx0121``: enough to tell two students apart, not enough to use the ID."""
         value = self.national_id
         return f"{value[:1]}{'x' * 8}{value[-4:]}" if len(value) == 13 else value
+
+
+from datacollection.models.emis import (  # noqa: E402  (the kinds' modules need the models above)
+    EmisComputer,
+    EmisEquipment,
+    EmisInternetLink,
+    EmisRegistryChange,
+    EmisReport,
+    EmisStaffCount,
+    EmisStudentCount,
+)
+
+__all__ = [
+    "EmisComputer",
+    "EmisEquipment",
+    "EmisInternetLink",
+    "EmisRegistryChange",
+    "EmisReport",
+    "EmisStaffCount",
+    "EmisStudentCount",
+    "LookupValue",
+    "Round",
+    "StudentRecord",
+    "Submission",
+    "SubmissionEvent",
+    "Upload",
+]

@@ -17,7 +17,7 @@ def test_demo_has_an_accepted_round_and_an_open_round_with_schools_in_every_stat
     seed_demo_district(today=TODAY)
     officers = {m.school_id: m.user for m in Membership.objects.select_related("user")}
     result = seed_demo_rounds(today=TODAY, officers_by_school=officers)
-    assert result.created == ["dmc-2569-1", "dmc-2569-2"]
+    assert result.created == ["dmc-2569-1", "emis-2569-1", "dmc-2569-2"]
 
     first = Round.objects.get(slug="dmc-2569-1")
     assert first.status == Round.Status.CLOSED
@@ -45,4 +45,4 @@ def test_demo_has_an_accepted_round_and_an_open_round_with_schools_in_every_stat
 
     again = seed_demo_rounds(today=TODAY, officers_by_school=officers)
     assert again.created == []
-    assert Round.objects.count() == 2
+    assert Round.objects.count() == 3
