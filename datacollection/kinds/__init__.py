@@ -14,9 +14,10 @@ round's kind to:
 - ``discard_others(submission, keep)`` → delete the submission's records from other uploads, in bulk.
 """
 
+from datacollection.kinds.bobec_kind import BobecKind
 from datacollection.kinds.dmc_kind import DmcKind
 
-KINDS = {"dmc": DmcKind()}
+KINDS = {"dmc": DmcKind(), "bobec": BobecKind()}
 
 
 def get_kind(code: str):

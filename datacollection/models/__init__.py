@@ -203,6 +203,7 @@ class LookupValue(models.Model):
         DISABILITY = "disability", _("ความพิการ")
         RELIGION = "religion", _("ศาสนา")
         BLOOD_GROUP = "blood_group", _("กลุ่มเลือด")
+        BUILDING_TYPE = "building_type", _("ประเภทอาคารและสิ่งก่อสร้าง")
 
     list = models.CharField(_("รายการ"), max_length=20, choices=List.choices)
     code = models.SlugField(_("รหัส"), max_length=40)
@@ -291,3 +292,6 @@ class StudentRecord(models.Model):
         """``1xxxxxxxx0121``: enough to tell two students apart, not enough to use the ID."""
         value = self.national_id
         return f"{value[:1]}{'x' * 8}{value[-4:]}" if len(value) == 13 else value
+
+
+from datacollection.models.bobec import Building, BuildingPhoto  # noqa: E402, F401
