@@ -41,6 +41,12 @@ def can_upload(user, submission: Submission) -> bool:
     return (user is None or can_act_for_school(user, submission)) and accepts_uploads(submission)
 
 
+def can_edit_data(user, submission: Submission) -> bool:
+    """Save a section of a form-edited kind (EMIS, B-OBEC) in the web forms: the school's own officers
+    (district staff read the data and verify it), while the submission takes changes."""
+    return is_officer_of(user, submission.school) and accepts_uploads(submission)
+
+
 def can_submit(user, submission: Submission) -> bool:
     return is_officer_of(user, submission.school) and submission.status in (S.DRAFT, S.RETURNED)
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/rounds/<slug:slug>/close/", views.round_close, name="round-close"),
     path("staff/rounds/<slug:slug>/export/", views.round_export, name="round-export"),
     path(submission, views.submission_detail, name="submission-detail"),
+    path(f"{submission}template/", views.submission_template, name="submission-template"),
     path(f"{submission}upload/", views.submission_upload, name="submission-upload"),
     path(f"{submission}submit/", views.submission_submit, name="submission-submit"),
     path(f"{submission}withdraw/", views.submission_withdraw, name="submission-withdraw"),

@@ -39,6 +39,7 @@ from datacollection.forms import (
     SubmissionFilterForm,
     UploadForm,
 )
+from datacollection.kinds import get_kind
 from datacollection.kinds.checks import GRADE_INDEX
 from datacollection.kinds.dmc import ERROR, Issue, dmc_header_matcher
 from datacollection.kinds.report import write_error_report
@@ -331,7 +332,37 @@ def _submission_context(request, submission: Submission, *, upload_form=None) ->
 @cache_control(private=True, no_store=True)
 def submission_detail(request, slug, code):
     submission = permissions.get_submission_for_user(request.user, slug, code)
-    return render(request, "datacollection/submission_detail.html", _submission_context(request, submission))
+    return _render_submission(request, submission, _submission_context(request, submission))
+
+
+def _render_submission(request, submission: Submission, context: dict):
+    """DMC's page, or a form-edited kind's own page (its sections, their issues, the template)."""
+    kind = get_kind(submission.round.kind)
+    if not kind.form_edited:
+        return render(request, "datacollection/submission_detail.html", context)
+    context.update(kind.page_context(submission, request.user))
+    context["can_edit_data"] = permissions.can_edit_data(request.user, submission)
+    return render(request, f"datacollection/{kind.code}/submission.html", context)
+
+
+@require_GET
+@require(is_staff_user)
+@cache_control(private=True, no_store=True)
+def submission_template(request, slug, code):
+    """The XLSX template of a form-edited kind, prefilled (``kind.template``): for those who may act for
+    the school (its officers, district staff)."""
+    submission = permissions.get_submission_for_user(request.user, slug, code)
+    kind = get_kind(submission.round.kind)
+    if not kind.form_edited:
+        raise Http404
+    if not permissions.can_act_for_school(request.user, submission):
+        raise PermissionDenied
+    content = kind.template(submission)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{submission.round.slug}-{submission.school.code}.xlsx"'
+    )
+    return response
 
 
 @require_POST
@@ -368,7 +399,7 @@ def submission_upload(request, slug, code):
                 )
             return redirect(_detail_url(submission) + "#result")
     context = _submission_context(request, submission, upload_form=form)
-    return render(request, "datacollection/submission_detail.html", context)
+    return _render_submission(request, submission, context)
 
 
 def _process_inline(request, upload: Upload) -> None:
@@ -379,10 +410,16 @@ def _process_inline(request, upload: Upload) -> None:
         messages.error(request, str(services.FAILED_MESSAGE))
         return
     if result.status == "imported":
-        text = _("ไฟล์ %(name)s ผ่านการตรวจสอบ บันทึกข้อมูลนักเรียน %(n)s คนแล้ว") % {
-            "name": upload.original_name,
-            "n": f"{result.imported:,}",
-        }
+        if get_kind(upload.submission.round.kind).form_edited:
+            text = _("ไฟล์ %(name)s ผ่านการตรวจสอบ ข้อมูลในไฟล์ %(n)s แถวแทนที่ฉบับร่างเดิมแล้ว") % {
+                "name": upload.original_name,
+                "n": f"{result.imported:,}",
+            }
+        else:
+            text = _("ไฟล์ %(name)s ผ่านการตรวจสอบ บันทึกข้อมูลนักเรียน %(n)s คนแล้ว") % {
+                "name": upload.original_name,
+                "n": f"{result.imported:,}",
+            }
         if result.warning_count:
             text += " " + _("มีคำเตือน %(n)s รายการ ควรตรวจดู") % {"n": f"{result.warning_count:,}"}
         messages.success(request, text)
@@ -430,6 +467,12 @@ def upload_report(request, slug, code, pk):
     services.records_viewed(submission, actor=request.user, upload=upload.pk, report="error_report")
     issues = [Issue(**issue) for issue in upload.issues]
     out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    if get_kind(submission.round.kind).form_edited:
+        # A multi-sheet template: the report lists the problems, each naming its sheet, row and column.
+        write_error_report([], issues, [], out)
+        out.seek(0)
+        stem = upload.original_name.rsplit(".", 1)[0][:80]
+        return FileResponse(out, as_attachment=True, filename=f"{stem}-ผลตรวจ.xlsx", content_type=XLSX)
     try:
         with upload.file.open("rb") as handle:
             table = open_table(

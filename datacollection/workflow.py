@@ -1,10 +1,11 @@
 """The verification workflow of a school's submission: one transition map, one place that enforces it.
 
-    not started ──upload──▶ draft ──submit──▶ submitted ──accept──▶ accepted (locked)
+    not started ──upload/save──▶ draft ──submit──▶ submitted ──accept──▶ accepted (locked)
                               ▲  ▲               │  │                  │
                               │  └──withdraw─────┘  └──return──▶ returned
                               │                                        │
-                              └───────────upload (fix)─────────────────┘
+                              └───────────upload/save (fix)────────────┘
+    ("save": a web-form save of a form-edited kind, ``submission_mark_edited``)
     returned ──submit──▶ submitted;  submitted/accepted ──reopen (district, with a reason)──▶ draft
 
 Each public verb checks who may use it and its own rules, then calls ``_transition``, which locks the
@@ -22,6 +23,7 @@ from aoc.audit import audit_log
 from aoc.notify import notify
 from aoc.selectors import district_staff_users
 from datacollection import permissions
+from datacollection.kinds import get_kind
 from datacollection.models import Submission, SubmissionEvent, Upload
 from schools.selectors import school_logins
 
@@ -88,6 +90,10 @@ def _check(actor, capability, submission) -> None:
         raise PermissionDenied
 
 
+def _form_edited(submission: Submission) -> bool:
+    return get_kind(submission.round.kind).form_edited
+
+
 def _refused(submission: Submission) -> WorkflowError:
     return WorkflowError(_("ทำรายการนี้ไม่ได้ในสถานะ “%(status)s”") % {"status": submission.get_status_display()})
 
@@ -118,10 +124,41 @@ def submission_mark_draft(submission: Submission, *, actor, upload) -> Submissio
 
 
 @transaction.atomic
+def submission_mark_edited(submission: Submission, *, actor, section: str) -> Submission:
+    """A web-form save of a form-edited kind (EMIS, B-OBEC) changed the submission's draft data.
+
+    Call it in the same transaction as the write of the data, before it: it checks that ``actor`` may edit
+    now, locks the submission, and makes it a draft (not started → draft, returned → draft: a history
+    row "edited"). A draft stays a draft with no history row per save; only its last activity moves."""
+    _check(actor, permissions.can_edit_data, submission)
+    if submission.status == S.DRAFT:
+        now = timezone.now()
+        Submission.objects.filter(pk=submission.pk).update(last_activity_at=now)
+        submission.last_activity_at = now
+        return submission
+    return _transition(submission, S.DRAFT, actor=actor, verb="edited", comment=section)
+
+
+def submission_blocking_issues(submission: Submission) -> list:
+    """The blocking errors of a form-edited kind's current data (``kind.validate``); [] for other kinds."""
+    kind = get_kind(submission.round.kind)
+    if not kind.form_edited:
+        return []
+    return [issue for issue in kind.validate(submission) if issue.severity == "error"]
+
+
+@transaction.atomic
 def submission_submit(submission: Submission, *, actor) -> Submission:
-    """The school's data officer confirms (ยืนยัน) the data: only with a valid upload and no blocking errors."""
+    """The school's data officer confirms (ยืนยัน) the data: only with no blocking errors. Upload-only kinds
+    (DMC) need a valid upload; form-edited kinds need their current data to pass ``kind.validate``."""
     _check(actor, _school_officer, submission)
-    if submission.current_upload_id is None:
+    blocking = submission_blocking_issues(submission)
+    if blocking:
+        raise WorkflowError(
+            _("ยังยืนยันส่งไม่ได้: ข้อมูลมีข้อผิดพลาด %(n)d รายการ เช่น %(first)s — แก้ไขทุกรายการแล้วจึงยืนยันส่ง")
+            % {"n": len(blocking), "first": blocking[0].message}
+        )
+    if submission.current_upload_id is None and not _form_edited(submission):
         raise WorkflowError(_("ยังไม่มีไฟล์ที่ผ่านการตรวจสอบ: อัปโหลดไฟล์ก่อนยืนยันส่ง"))
     if submission.uploads.filter(status=Upload.Status.PROCESSING).exists():
         raise WorkflowError(_("ระบบกำลังตรวจไฟล์ที่ส่งล่าสุด: รอให้ตรวจเสร็จก่อน แล้วจึงยืนยันส่ง"))
@@ -176,7 +213,9 @@ def submission_return(submission: Submission, *, actor, comment: str) -> Submiss
 
 @transaction.atomic
 def submission_accept(submission: Submission, *, actor, comment: str = "") -> Submission:
-    """District staff accept (รับทราบ) the school's data; it is locked from then on."""
+    """District staff accept (รับทราบ) the school's data; it is locked from then on. The kind then applies
+    what acceptance means for it (``kind.on_accept``: EMIS writes the school's proposed registry changes),
+    in the same transaction."""
     _check(actor, _district_staff, submission)
     _transition(
         submission,
@@ -186,6 +225,7 @@ def submission_accept(submission: Submission, *, actor, comment: str = "") -> Su
         comment=comment.strip(),
         accepted_at=timezone.now(),
     )
+    get_kind(submission.round.kind).on_accept(submission, actor=actor)
     notify(
         school_logins(submission.school),
         title=_("ข้อมูล %(round)s ได้รับการรับรองแล้ว") % {"round": submission.round},

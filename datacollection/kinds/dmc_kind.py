@@ -50,8 +50,14 @@ def lookups() -> dict[str, dict[str, str]]:
 
 
 class DmcKind:
+    """Upload-only: the submission's records are those of its latest valid upload."""
+
     code = "dmc"
+    form_edited = False
     record_model = StudentRecord
+
+    def on_accept(self, submission, *, actor) -> None:
+        """Accepting DMC data changes nothing beyond the submission's state."""
 
     def context(self, submission) -> dmc.DmcContext:
         return dmc.DmcContext(
