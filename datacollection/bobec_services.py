@@ -2,22 +2,22 @@
 demolish or remove a building, add or remove its photos. A template upload goes through the round's
 upload pipeline instead (``services.upload_process`` with ``kinds.bobec_kind.BobecKind``).
 
-Every write checks that the user may edit the submission now (``permissions.can_upload``: the school's
-officers or district staff, round open, not submitted or accepted), judges the building with the same
-rules as a template row (``kinds.bobec.check_building``), writes the audit row, and tells the workflow
-that the school's draft changed (``_draft_changed``).
+Every write starts with ``workflow.submission_mark_edited`` in its transaction: it checks that the user
+may edit the submission now (``permissions.can_edit_data``: the school's own officers, round open, not
+submitted or accepted), locks the submission and makes it a draft. Then the building is judged with the
+same rules as a template row (``kinds.bobec.check_building``), saved, and the audit row written.
 """
 
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aoc.audit import audit_log
 from aoc.images import clean_photo
-from datacollection import permissions
+from datacollection import workflow
 from datacollection.kinds import bobec
 from datacollection.kinds.bobec_kind import STORED_FIELDS, last_accepted, make_context
 from datacollection.kinds.dmc import ERROR
@@ -27,17 +27,14 @@ MAX_PHOTOS_PER_BUILDING = 6
 AUDITED_FIELDS = (*STORED_FIELDS,)
 
 
+SECTION = "buildings"
+
+
 def _editable(actor, submission: Submission) -> Submission:
-    """Lock the submission, then check that ``actor`` may change its list now."""
-    locked = Submission.objects.select_for_update().select_related("round", "school").get(pk=submission.pk)
-    if not permissions.can_upload(actor, locked):
-        raise PermissionDenied
-    return locked
-
-
-def _draft_changed(submission: Submission, *, actor) -> None:
-    """The school's list changed: the workflow makes the submission a draft (or keeps it one)."""
-    # Wired to the workflow's verb for form edits once the kinds machinery has it (branch "emis").
+    """The workflow's check and lock for a form save (403 when ``actor`` may not edit now); the submission
+    is a draft from here on, in the caller's transaction."""
+    submission = Submission.objects.select_related("round", "school").get(pk=submission.pk)
+    return workflow.submission_mark_edited(submission, actor=actor, section=SECTION)
 
 
 @transaction.atomic
@@ -67,7 +64,6 @@ def buildings_start(submission: Submission, *, actor) -> int:
             "buildings": len(copies),
         },
     )
-    _draft_changed(submission, actor=actor)
     return len(copies)
 
 
@@ -108,7 +104,6 @@ def building_create(submission: Submission, *, actor, **values) -> Building:
         building,
         {"round": submission.round.slug, "school": submission.school.code, **_snapshot(building)},
     )
-    _draft_changed(submission, actor=actor)
     return building
 
 
@@ -131,7 +126,6 @@ def building_update(building: Building, *, actor, **values) -> Building:
         building,
         {"round": submission.round.slug, "school": submission.school.code, "changes": changes},
     )
-    _draft_changed(submission, actor=actor)
     return building
 
 
@@ -158,7 +152,6 @@ def building_demolish(building: Building, *, actor, demolished_on: datetime.date
             "demolished_on": building.demolished_on,
         },
     )
-    _draft_changed(submission, actor=actor)
     return building
 
 
@@ -182,7 +175,6 @@ def building_delete(building: Building, *, actor) -> None:
     BuildingPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
     building.delete()
     transaction.on_commit(lambda: _delete_files(names))
-    _draft_changed(submission, actor=actor)
 
 
 def _delete_files(names: list[str]) -> None:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl.styles import Font, PatternFill
 
 from aoc import thaidate
@@ -30,11 +30,8 @@ from datacollection.bobec_forms import (
     BuildingPhotoForm,
     DemolishForm,
 )
-from datacollection.forms import UploadForm
-from datacollection.kinds import get_kind
 from datacollection.kinds.bobec import CONDITIONS
-from datacollection.kinds.bobec_kind import building_types, last_accepted
-from datacollection.kinds.dmc import ERROR
+from datacollection.kinds.bobec_kind import building_types
 from datacollection.models import Building, BuildingPhoto, Round, Submission
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,15 +45,16 @@ def _bobec_submission(user, slug, code, *, write=False) -> Submission:
 
 
 def _list_url(submission: Submission) -> str:
-    return reverse(
-        "datacollection:buildings", kwargs={"slug": submission.round.slug, "code": submission.school.code}
-    )
+    """The submission page, which lists the buildings."""
+    kwargs = {"slug": submission.round.slug, "code": submission.school.code}
+    return reverse("datacollection:submission-detail", kwargs=kwargs)
 
 
 def _editable_submission(request, slug, code) -> Submission:
-    """The submission, for a change to its list: 404 outside scope, 403 when the user may not edit it now."""
-    submission = _bobec_submission(request.user, slug, code, write=True)
-    if not permissions.can_upload(request.user, submission):
+    """The submission, for a change to its list: 404 outside scope, 403 unless the user is one of the
+    school's officers and the submission takes changes now (district staff verify, they do not edit)."""
+    submission = _bobec_submission(request.user, slug, code)
+    if not permissions.can_edit_data(request.user, submission):
         raise PermissionDenied
     return submission
 
@@ -65,43 +63,7 @@ def _building(submission: Submission, pk: int) -> Building:
     return get_object_or_404(Building, pk=pk, submission=submission)
 
 
-# --- A school's list --------------------------------------------------------------------------------
-
-
-@require(is_staff_user)
-@cache_control(private=True, no_store=True)
-def buildings(request, slug, code):
-    """The school's buildings in this round: standing ones by type, then the demolished ones, with their
-    photos. The school's officers (and district staff) edit here while the round takes changes."""
-    submission = _bobec_submission(request.user, slug, code)
-    _spellings, labels = building_types()
-    items = list(selectors.buildings_of(submission))
-    photos = selectors.building_photos_of(submission)
-    for b in items:
-        b.type_label = labels.get(b.building_type, b.building_type)
-        b.photos = photos.get(b.uid, [])
-    standing = [b for b in items if b.is_standing]
-    by_condition = {code: sum(1 for b in standing if b.condition == code) for code in CONDITIONS}
-    can_edit = permissions.can_upload(request.user, submission)
-    issues = get_kind(Round.Kind.BOBEC).validate(submission) if can_edit and items else []
-    return render(
-        request,
-        "datacollection/bobec/buildings.html",
-        {
-            "submission": submission,
-            "round": submission.round,
-            "school": submission.school,
-            "standing": standing,
-            "demolished": [b for b in items if not b.is_standing],
-            "by_condition": [(CONDITIONS[code], by_condition[code], code) for code in CONDITIONS],
-            "previous": last_accepted(submission) if not items else None,
-            "can_edit": can_edit,
-            "errors": [i for i in issues if i.severity == ERROR],
-            "warnings": [i for i in issues if i.severity != ERROR],
-            "upload_form": UploadForm() if can_edit else None,
-            "can_manage_rounds": permissions.can_manage_rounds(request.user),
-        },
-    )
+# --- A school's list: shown on the submission page (``kind.page_context``), edited here ------------------
 
 
 @require_POST
@@ -117,18 +79,6 @@ def buildings_start(request, slug, code):
     else:
         messages.info(request, _("ไม่มีรายการจากรอบก่อน: เพิ่มอาคารทีละหลัง หรือกรอกเทมเพลตแล้วอัปโหลด"))
     return redirect(_list_url(submission))
-
-
-@require_GET
-@require(is_staff_user)
-@cache_control(private=True, no_store=True)
-def buildings_template(request, slug, code):
-    """The template (XLSX) prefilled with the school's list (or its last accepted list)."""
-    submission = _bobec_submission(request.user, slug, code)
-    filename, content = get_kind(Round.Kind.BOBEC).template(submission)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _service_values(form) -> dict:

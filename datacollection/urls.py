@@ -29,9 +29,7 @@ urlpatterns = [
     # B-OBEC: a school's buildings, and the district's overview of a round
     path("staff/rounds/<slug:slug>/buildings/", bobec_views.overview, name="bobec-overview"),
     path("staff/rounds/<slug:slug>/buildings/export/", bobec_views.overview_export, name="bobec-export"),
-    path(f"{submission}buildings/", bobec_views.buildings, name="buildings"),
     path(f"{submission}buildings/start/", bobec_views.buildings_start, name="buildings-start"),
-    path(f"{submission}buildings/template/", bobec_views.buildings_template, name="buildings-template"),
     path(f"{submission}buildings/new/", bobec_views.building_create, name="building-create"),
     path(f"{submission}buildings/<int:pk>/", bobec_views.building_edit, name="building-edit"),
     path(

@@ -75,6 +75,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("ref", ("รหัสอ้างอิง (ห้ามแก้ไข)", "รหัสอ้างอิง")),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+COLUMN_INDEX = {c.key: index for index, c in enumerate(COLUMNS)}  # the template's column of each key
+TEMPLATE_HEADER_ROW = 4
 REQUIRED = tuple(c.key for c in COLUMNS if c.required)
 FIELDS = tuple(c.key for c in COLUMNS if c.key != "ref")
 
@@ -586,7 +588,7 @@ def write_template(out, buildings: Iterable, *, type_labels: dict[str, str], tit
         "กรอกหนึ่งแถวต่ออาคารหรือสิ่งก่อสร้างหนึ่งรายการ ห้ามแก้หัวคอลัมน์และช่องรหัสอ้างอิง "
         "อาคารใหม่ให้เว้นรหัสอ้างอิงว่าง อาคารที่รื้อถอนแล้วให้ใส่วันที่รื้อถอน (อย่าลบแถว)"
     )
-    header_row = 4
+    header_row = TEMPLATE_HEADER_ROW
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="D9E1F2")
     for index, column in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=header_row, column=index, value=column.th[0])

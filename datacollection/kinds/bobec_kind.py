@@ -1,9 +1,10 @@
-"""B-OBEC buildings on the round machinery: the database side of ``kinds/bobec.py``.
+"""B-OBEC buildings on the round machinery: the database side of ``kinds/bobec.py``, a form-edited kind
+(see ``datacollection.kinds``).
 
-A template upload replaces the submission's whole list, all or nothing, through the same pipeline as a
-DMC file (``services.upload_process``): ``store`` writes the rows of the upload, ``discard_others``
-then drops the list they replace. Photos belong to a building's ``uid``, not to a row, so they survive
-the replacement, and carry on into the next round.
+The school edits its list in the web forms (``bobec_services``), or replaces the whole list with a
+filled-in template, all or nothing, through the same pipeline as a DMC file (``services.upload_process``):
+``store`` deletes the draft list and writes the file's rows in the pipeline's transaction. Photos belong
+to a building's ``uid``, not to a row, so they survive the replacement, and carry on into the next round.
 """
 
 import io
@@ -11,6 +12,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from datacollection import selectors
 from datacollection.kinds import bobec
 from datacollection.kinds.dmc import ERROR, WARNING, Issue
 from datacollection.models import Building, LookupValue, Round, Submission
@@ -76,7 +78,12 @@ def template_buildings(submission: Submission):
 
 class BobecKind:
     code = "bobec"
+    form_edited = True
     record_model = Building
+
+    def on_accept(self, submission, *, actor) -> None:
+        """Accepting a building list changes nothing beyond the submission's state: the accepted list is
+        where the school's next round starts from (``last_accepted``)."""
 
     def context(self, submission) -> bobec.BobecContext:
         return make_context(submission.school)
@@ -85,9 +92,11 @@ class BobecKind:
         return bobec.read_bobec(fileobj, filename, context, max_bytes=max_bytes, max_rows=max_rows)
 
     def store(self, upload, records) -> int:
-        """Write the upload's buildings in one ``bulk_create``. A row that could not be read in full has
-        an error, so the upload is rolled back anyway: such rows are not written."""
+        """Replace the submission's draft list with the upload's buildings: delete, then one
+        ``bulk_create``, in the pipeline's transaction (a rejected file leaves the draft as it was). A row
+        that could not be read in full has an error, so the upload is rolled back anyway: it is skipped."""
         submission_id = upload.submission_id
+        Building.objects.filter(submission_id=submission_id).delete()
         actor = upload.uploaded_by
         buildings = []
         for row_number, record in records:
@@ -140,8 +149,8 @@ class BobecKind:
         ]
 
     def discard_others(self, submission, keep) -> int:
-        deleted, _by_model = Building.objects.filter(submission=submission).exclude(upload=keep).delete()
-        return deleted
+        """Nothing left to do: ``store`` replaced the list."""
+        return 0
 
     def validate(self, submission) -> list[Issue]:
         """The submission's list judged as a template upload would judge it: the issues that stop the
@@ -154,7 +163,8 @@ class BobecKind:
                 Issue(0, "", "no_rows", _("ยังไม่มีรายการอาคาร: เพิ่มอาคารและสิ่งก่อสร้างของโรงเรียนอย่างน้อยหนึ่งรายการ"))
             )
         seen: dict[tuple, Building] = {}
-        for b in buildings:
+        for index, b in enumerate(buildings):
+            row = bobec.TEMPLATE_HEADER_ROW + 1 + index  # the building's row in the prefilled template
             values = building_values(b)
             _record, problems = bobec.check_building(values, context)
             name = _("%(type)s หลังที่ %(n)d") % {
@@ -164,15 +174,19 @@ class BobecKind:
             for key, code, message, value, severity in problems:
                 if key == "ref":
                     continue
-                issues.append(
-                    Issue(0, bobec.COLUMN_BY_KEY[key].th[0], code, f"{name}: {message}", value, severity)
-                )
+                cell = f"{bobec.column_letter(bobec.COLUMN_INDEX[key])}{row}"
+                message = _("%(name)s: %(message)s (เทมเพลต เซลล์ %(cell)s)") % {
+                    "name": name,
+                    "message": message,
+                    "cell": cell,
+                }
+                issues.append(Issue(row, bobec.COLUMN_BY_KEY[key].th[0], code, message, value, severity))
             if b.demolished_on is None:
                 number = (b.building_type, b.sequence)
                 if number in seen:
                     issues.append(
                         Issue(
-                            0,
+                            row,
                             bobec.COLUMN_BY_KEY["sequence"].th[0],
                             "sequence_duplicate",
                             _("%(name)s มีมากกว่าหนึ่งรายการ: แก้หลังที่ให้ต่างกัน") % {"name": name},
@@ -185,8 +199,8 @@ class BobecKind:
     def has_errors(self, submission) -> bool:
         return any(issue.severity == ERROR for issue in self.validate(submission))
 
-    def template(self, submission) -> tuple[str, bytes]:
-        """The template as (file name, XLSX bytes), prefilled (``template_buildings``)."""
+    def template(self, submission) -> bytes:
+        """The XLSX template, prefilled (``template_buildings``)."""
         _spellings, labels = building_types()
         out = io.BytesIO()
         title = _("ข้อมูลอาคารและสิ่งก่อสร้าง %(school)s (%(code)s) · %(round)s") % {
@@ -195,7 +209,29 @@ class BobecKind:
             "round": submission.round.label,
         }
         bobec.write_template(out, template_buildings(submission), type_labels=labels, title=title)
-        return f"B-OBEC_{submission.school.code}_{submission.round.slug}.xlsx", out.getvalue()
+        return out.getvalue()
+
+    def page_context(self, submission, user) -> dict:
+        """The submission page's list of buildings, their photos and the checks of the current list."""
+        _spellings, labels = building_types()
+        items = list(selectors.buildings_of(submission))
+        photos = selectors.building_photos_of(submission)
+        for b in items:
+            b.type_label = labels.get(b.building_type, b.building_type)
+            b.photos = photos.get(b.uid, [])
+        standing = [b for b in items if b.is_standing]
+        issues = self.validate(submission) if items else []
+        return {
+            "standing": standing,
+            "demolished": [b for b in items if not b.is_standing],
+            "by_condition": [
+                (label, sum(1 for b in standing if b.condition == code), code)
+                for code, label in bobec.CONDITIONS.items()
+            ],
+            "previous": last_accepted(submission) if not items else None,
+            "data_errors": [i for i in issues if i.severity == ERROR],
+            "data_warnings": [i for i in issues if i.severity != ERROR],
+        }
 
 
 def building_values(building: Building) -> dict:
