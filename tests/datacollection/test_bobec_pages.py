@@ -436,3 +436,35 @@ def test_nothing_can_be_edited_once_submitted(client_for, officer_a, submission)
 def test_anonymous_visitors_are_sent_to_log_in(client_for, submission):
     response = client_for(None).get(url("submission-detail", submission))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_district_staff_drill_down_to_a_schools_buildings_with_photos(
+    client_for, district_staff, officer_a, school_a, submission
+):
+    building = add(submission, officer_a)
+    photo = bobec_services.building_photo_add(building, actor=officer_a, image=_jpeg_with_gps((400, 300)))
+    page = client_for(district_staff).get(url("submission-detail", submission)).content.decode()
+    assert "อาคารเรียน หลังที่ 1" in page and photo.image.url in page
+    assert "เพิ่มอาคาร" not in page and "ลบรูป" not in page  # district staff read and verify, they do not edit
+
+
+def test_a_photo_added_in_an_earlier_round_cannot_be_removed_now(
+    client_for, district_staff, officer_a, school_a
+):
+    earlier = bobec_round(
+        actor=district_staff, schools=[school_a], academic_year=2568, as_of=datetime.date(2025, 6, 10)
+    )
+    first = Submission.objects.get(round=earlier, school=school_a)
+    building = add(first, officer_a)
+    photo = bobec_services.building_photo_add(building, actor=officer_a, image=_jpeg_with_gps((400, 300)))
+    workflow.submission_submit(first, actor=officer_a)
+    workflow.submission_accept(first, actor=district_staff)
+    later = bobec_round(actor=district_staff, schools=[school_a], academic_year=2569, number=1)
+    current = Submission.objects.get(round=later, school=school_a)
+    bobec_services.buildings_start(current, actor=officer_a)
+    # The photo shows with the building in the new round …
+    assert list(selectors.building_photos_of(current)) == [building.uid]
+    # … but belongs to the accepted round: it cannot be removed from the new one.
+    response = client_for(officer_a).post(url("building-photo-delete", current, photo.pk))
+    assert response.status_code == 404
+    assert BuildingPhoto.objects.filter(pk=photo.pk).exists()
