@@ -468,3 +468,12 @@ def test_a_photo_added_in_an_earlier_round_cannot_be_removed_now(
     response = client_for(officer_a).post(url("building-photo-delete", current, photo.pk))
     assert response.status_code == 404
     assert BuildingPhoto.objects.filter(pk=photo.pk).exists()
+
+
+def test_a_rejected_files_problems_give_way_to_later_form_edits(client_for, officer_a, submission):
+    client = client_for(officer_a)
+    bad = fill_template(client.get(url("submission-template", submission)).content, [row(year_built=1990)])
+    client.post(url("submission-upload", submission), {"file": SimpleUploadedFile("bad.xlsx", bad)})
+    assert "(เซลล์ E5)" in client.get(url("submission-detail", submission)).content.decode()
+    add(submission, officer_a)
+    assert "(เซลล์ E5)" not in client.get(url("submission-detail", submission)).content.decode()
