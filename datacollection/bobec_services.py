@@ -137,6 +137,10 @@ def building_demolish(building: Building, *, actor, demolished_on: datetime.date
     building = Building.objects.select_for_update().get(pk=building.pk, submission=submission)
     values = {name: getattr(building, name) for name in STORED_FIELDS}
     fields = _judge(submission, {**values, "demolished_on": demolished_on}, exclude_pk=building.pk)
+    if fields["demolished_on"] is None:
+        raise ValidationError(
+            {"demolished_on": _("ใส่วันที่รื้อถอนเป็น วัน/เดือน/ปี พ.ศ. เช่น 15/03/2568")}, code="required"
+        )
     building.demolished_on = fields["demolished_on"]
     building.updated_by = actor
     building.save(update_fields=["demolished_on", "updated_by", "updated_at"])
@@ -150,6 +154,32 @@ def building_demolish(building: Building, *, actor, demolished_on: datetime.date
             "building_type": building.building_type,
             "sequence": building.sequence,
             "demolished_on": building.demolished_on,
+        },
+    )
+    return building
+
+
+@transaction.atomic
+def building_restore(building: Building, *, actor) -> Building:
+    """Undo a demolition recorded by mistake: the building stands again (its number must be free)."""
+    submission = _editable(actor, building.submission)
+    building = Building.objects.select_for_update().get(pk=building.pk, submission=submission)
+    values = {name: getattr(building, name) for name in STORED_FIELDS}
+    _judge(submission, {**values, "demolished_on": None}, exclude_pk=building.pk)
+    before = building.demolished_on
+    building.demolished_on = None
+    building.updated_by = actor
+    building.save(update_fields=["demolished_on", "updated_by", "updated_at"])
+    audit_log(
+        actor,
+        "datacollection.building.restored",
+        building,
+        {
+            "round": submission.round.slug,
+            "school": submission.school.code,
+            "building_type": building.building_type,
+            "sequence": building.sequence,
+            "demolished_on": before,
         },
     )
     return building

@@ -158,6 +158,21 @@ def building_demolish(request, slug, code, pk):
 
 @require_POST
 @require(is_staff_user)
+def building_restore(request, slug, code, pk):
+    submission = _editable_submission(request, slug, code)
+    building = _building(submission, pk)
+    try:
+        bobec_services.building_restore(building, actor=request.user)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("ยกเลิกการรื้อถอนแล้ว อาคารนี้นับเป็นอาคารที่มีอยู่อีกครั้ง"))
+    return redirect(_list_url(submission))
+
+
+@require_POST
+@require(is_staff_user)
 def building_delete(request, slug, code, pk):
     submission = _editable_submission(request, slug, code)
     building = _building(submission, pk)

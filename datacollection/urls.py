@@ -35,6 +35,7 @@ urlpatterns = [
     path(
         f"{submission}buildings/<int:pk>/demolish/", bobec_views.building_demolish, name="building-demolish"
     ),
+    path(f"{submission}buildings/<int:pk>/restore/", bobec_views.building_restore, name="building-restore"),
     path(f"{submission}buildings/<int:pk>/delete/", bobec_views.building_delete, name="building-delete"),
     path(
         f"{submission}buildings/<int:pk>/photos/", bobec_views.building_photo_add, name="building-photo-add"

@@ -477,3 +477,26 @@ def test_a_rejected_files_problems_give_way_to_later_form_edits(client_for, offi
     assert "(เซลล์ E5)" in client.get(url("submission-detail", submission)).content.decode()
     add(submission, officer_a)
     assert "(เซลล์ E5)" not in client.get(url("submission-detail", submission)).content.decode()
+
+
+def test_a_demolition_recorded_by_mistake_can_be_undone(client_for, officer_a, submission):
+    building = add(submission, officer_a)
+    client = client_for(officer_a)
+    response = client.post(
+        url("building-demolish", submission, building.pk), {"demolished_on": "-"}, follow=True
+    )
+    assert "ใส่วันที่รื้อถอน" in response.content.decode()
+    client.post(url("building-demolish", submission, building.pk), {"demolished_on": "01/02/2569"})
+    add(submission, officer_a)  # its replacement takes number 1
+    response = client.post(url("building-restore", submission, building.pk), follow=True)
+    assert "มีอาคารเรียน หลังที่ 1 อยู่แล้ว" in response.content.decode()
+    building.refresh_from_db()
+    assert building.demolished_on == datetime.date(2026, 2, 1)
+    Building.objects.exclude(pk=building.pk).delete()
+    client.post(url("building-restore", submission, building.pk))
+    building.refresh_from_db()
+    assert building.demolished_on is None
+    assert (
+        AuditLog.objects.get(action="datacollection.building.restored").data["demolished_on"] == "2026-02-01"
+    )
+    assert client.get(url("building-restore", submission, building.pk)).status_code == 405
