@@ -24,10 +24,7 @@ from datacollection.kinds.dmc import ERROR
 from datacollection.models import Building, BuildingPhoto, Submission
 
 MAX_PHOTOS_PER_BUILDING = 6
-AUDITED_FIELDS = (*STORED_FIELDS,)
-
-
-SECTION = "buildings"
+SECTION = "buildings"  # the workflow's history names the part of the submission that was edited
 
 
 def _editable(actor, submission: Submission) -> Submission:
@@ -90,7 +87,7 @@ def _judge(submission: Submission, values: dict, *, exclude_pk=None) -> dict:
 
 
 def _snapshot(building: Building) -> dict:
-    return {name: getattr(building, name) for name in AUDITED_FIELDS}
+    return {name: getattr(building, name) for name in STORED_FIELDS}
 
 
 @transaction.atomic
@@ -119,7 +116,7 @@ def building_update(building: Building, *, actor, **values) -> Building:
     building.updated_by = actor
     building.save()
     after = _snapshot(building)
-    changes = {name: [before[name], after[name]] for name in AUDITED_FIELDS if before[name] != after[name]}
+    changes = {name: [before[name], after[name]] for name in STORED_FIELDS if before[name] != after[name]}
     audit_log(
         actor,
         "datacollection.building.updated",

@@ -1,6 +1,8 @@
-"""Pages of B-OBEC rounds: a school's list of buildings and the building form (phone-friendly), the
-prefilled template, photos; and the district's overview of buildings by type × condition, its export
-and the drill-down to a school.
+"""Pages of B-OBEC rounds. The school's list of buildings is its submission page
+(``templates/datacollection/bobec/submission.html``, filled by ``BobecKind.page_context``; the prefilled
+template is the app's ``submission-template``); here are the building form (phone-friendly), the
+demolition, the photos, and the district's overview of buildings by type × condition with its export and
+the way down to each school.
 
 Same steps as every view of the app: the access helper (404 outside the user's scope, 403 for a role
 that may not), a form for the shape, the service, then a redirect with a message."""
@@ -37,8 +39,9 @@ from datacollection.models import Building, BuildingPhoto, Round, Submission
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _bobec_submission(user, slug, code, *, write=False) -> Submission:
-    submission = permissions.get_submission_for_user(user, slug, code, write=write)
+def _bobec_submission(user, slug, code) -> Submission:
+    """404 outside the user's scope or for a round of another kind."""
+    submission = permissions.get_submission_for_user(user, slug, code)
     if submission.round.kind != Round.Kind.BOBEC:
         raise Http404
     return submission

@@ -500,3 +500,20 @@ def test_a_demolition_recorded_by_mistake_can_be_undone(client_for, officer_a, s
         AuditLog.objects.get(action="datacollection.building.restored").data["demolished_on"] == "2026-02-01"
     )
     assert client.get(url("building-restore", submission, building.pk)).status_code == 405
+
+
+def test_the_list_does_not_query_per_building(
+    client_for, officer_a, submission, django_assert_max_num_queries
+):
+    building = add(submission, officer_a)
+    bobec_services.building_photo_add(building, actor=officer_a, image=_jpeg_with_gps((400, 300)))
+    client = client_for(officer_a)
+    client.get(url("submission-detail", submission))  # warm the session and the site caches
+    with django_assert_max_num_queries(30) as queries:
+        client.get(url("submission-detail", submission))
+    one_building = len(queries)
+    for sequence in range(2, 13):
+        building = add(submission, officer_a, sequence=sequence)
+        bobec_services.building_photo_add(building, actor=officer_a, image=_jpeg_with_gps((400, 300)))
+    with django_assert_max_num_queries(one_building):
+        client.get(url("submission-detail", submission))
