@@ -517,3 +517,26 @@ def test_the_list_does_not_query_per_building(
         bobec_services.building_photo_add(building, actor=officer_a, image=_jpeg_with_gps((400, 300)))
     with django_assert_max_num_queries(one_building):
         client.get(url("submission-detail", submission))
+
+
+def test_a_building_of_the_last_list_missing_from_the_file_is_a_warning(
+    client_for, district_staff, officer_a, school_a, submission
+):
+    previous = accepted_round(
+        district_staff, officer_a, school_a, BUILDING, BUILDING | {"building_type": "toilet", "rooms": None}
+    )
+    toilet = previous.buildings.get(building_type="toilet")
+    client = client_for(officer_a)
+    template = client.get(url("submission-template", submission)).content
+    wb = openpyxl.load_workbook(io.BytesIO(template))
+    ws = wb[bobec.SHEET_TITLE]
+    rows = [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "ส้วม"]
+    ws.delete_rows(rows[0])
+    out = io.BytesIO()
+    wb.save(out)
+    client.post(url("submission-upload", submission), {"file": SimpleUploadedFile("b.xlsx", out.getvalue())})
+    upload = submission.uploads.get()
+    assert upload.status == "valid" and upload.warning_count == 1
+    [warning] = upload.issues
+    assert warning["code"] == "building_missing" and str(toilet.uid) in warning["message"]
+    assert "ถ้ารื้อถอนแล้วให้คงแถวไว้และใส่วันที่รื้อถอน" in warning["message"]
