@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from aoc.admin import AuditedAdminMixin, ReadOnlyAdmin
-from datacollection.models import LookupValue, Round, Submission, SubmissionEvent, Upload
+from datacollection.models import (
+    Building,
+    BuildingPhoto,
+    LookupValue,
+    Round,
+    Submission,
+    SubmissionEvent,
+    Upload,
+)
 
 
 @admin.register(LookupValue)
@@ -47,3 +55,16 @@ class UploadAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status",)
     exclude = ("issues",)
+
+
+@admin.register(Building)
+class BuildingAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "building_type", "sequence", "year_built", "condition", "demolished_on")
+    list_filter = ("submission__round", "building_type", "condition")
+    search_fields = ("submission__school__name_th", "submission__school__code", "design_raw")
+
+
+@admin.register(BuildingPhoto)
+class BuildingPhotoAdmin(ReadOnlyAdmin):
+    list_display = ("school", "building_uid", "caption", "created_at")
+    search_fields = ("school__name_th", "school__code")

@@ -6,6 +6,9 @@
   computers, internet links and equipment are generated from the school's size (``_emis_data``).
 - DMC round 2 (open now, in November): schools in every state — not started, draft, draft whose last
   file was rejected, submitted, returned with a comment, accepted.
+- B-OBEC round 1 of the current academic year: closed, every school accepted with a generated list of
+  buildings (``bobec_samples``; each building's note says it was generated), written in bulk and taken
+  through the real workflow (edited → submitted, checked by ``kind.validate`` → accepted).
 
 Student files are generated (``datacollection.samples``), one per school, with as many students as
 the school's demo enrolment, and go through the same reading, checking and storing as a school's file.
@@ -23,10 +26,12 @@ from django.utils import timezone
 from aoc import thaidate
 from aoc.models import Notice
 from aoc.selectors import district_staff_users
-from datacollection import emis_services, samples, services, workflow
+from datacollection import bobec_samples, emis_services, samples, services, workflow
 from datacollection.kinds import emis_kind
+from datacollection.kinds.bobec import normalise_design
+from datacollection.kinds.bobec_kind import STORED_FIELDS
 from datacollection.kinds.emis import NO_RANK, RANKED_CATEGORIES
-from datacollection.models import Round, Submission
+from datacollection.models import Building, Round, Submission
 from schools.models import School
 from schools.selectors import open_schools, with_enrolment
 
@@ -50,6 +55,7 @@ RETURN_COMMENTS = (
 class RoundsSeedResult:
     created: list[str] = field(default_factory=list)
     students: int = 0
+    buildings: int = 0
 
 
 def seed_demo_rounds(
@@ -123,9 +129,61 @@ def seed_demo_rounds(
                 elif state == S.ACCEPTED:
                     workflow.submission_accept(submission, actor=None)
         result.created.append(round_.slug)
+    bobec_slug = Round.make_slug(Round.Kind.BOBEC, year_be, 1)
+    if not Round.objects.filter(slug=bobec_slug).exists():
+        result.buildings += _seed_bobec(year_be, year, schools, officers_by_school)
+        result.created.append(bobec_slug)
     # The demo's own workflow told district staff about every submission: those notices are old news.
     Notice.objects.filter(user__in=district_staff_users(), read_at=None).update(read_at=timezone.now())
     return result
+
+
+GENERATED_NOTE = "ข้อมูลตัวอย่างที่ระบบสร้าง (generated)"
+
+
+@transaction.atomic
+def _seed_bobec(year_be: int, year: int, schools: list[School], officers_by_school: dict) -> int:
+    """B-OBEC round 1: every school's generated buildings in one bulk insert, then each submission through
+    the workflow as its officer and district staff would take it."""
+    as_of = datetime.date(year, 6, 10)
+    round_ = services.round_create(
+        actor=None,
+        kind=Round.Kind.BOBEC,
+        academic_year=year_be,
+        number=1,
+        label=f"B-OBEC อาคารและสิ่งก่อสร้าง ปีการศึกษา {year_be} (ข้อมูล ณ {thaidate.format_date(as_of)})",
+        as_of=as_of,
+        opens_on=datetime.date(year, 6, 1),
+        deadline=datetime.date(year, 6, 30),
+        closes_on=datetime.date(year, 7, 15),
+    )
+    services.round_open(round_, actor=None)
+    submissions = {
+        s.school_id: s for s in Submission.objects.filter(round=round_).select_related("round", "school")
+    }
+    rows = []
+    for school in schools:
+        submission = submissions.get(school.pk)
+        if submission is None:
+            continue
+        for sample in bobec_samples.make_buildings(school.code, year_be=year_be):
+            building = Building(submission=submission, uid=sample.uid, note=GENERATED_NOTE)
+            for name in STORED_FIELDS:
+                if name not in ("design_code", "note"):
+                    setattr(building, name, getattr(sample, name))
+            building.design_code = normalise_design(sample.design_raw)
+            rows.append(building)
+    Building.objects.bulk_create(rows, batch_size=1000)
+    for school in schools:
+        submission = submissions.get(school.pk)
+        if submission is None:
+            continue
+        officer = officers_by_school.get(school.pk)
+        workflow.submission_mark_edited(submission, actor=officer, section="buildings")
+        workflow.submission_submit(submission, actor=officer)
+        workflow.submission_accept(submission, actor=None)
+    services.round_close(round_, actor=None)
+    return len(rows)
 
 
 def _round(year_be: int, number: int, *, kind=Round.Kind.DMC, **dates) -> Round:

@@ -5,7 +5,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 
-from datacollection.models import EmisStaffCount, EmisStudentCount, Round, StudentRecord, Submission, Upload
+from datacollection.models import (
+    Building,
+    BuildingPhoto,
+    EmisStaffCount,
+    EmisStudentCount,
+    Round,
+    StudentRecord,
+    Submission,
+    Upload,
+)
 from schools.selectors import schools_for_user
 
 S = Submission.Status
@@ -267,3 +276,81 @@ def emis_classrooms(round_: Round, *, user=None) -> QuerySet:
         .values("school_id", "rooms", "students")
         .order_by("school_id")
     )
+
+
+# --- B_OBEC -----------------------------------------------------------------------------------------
+
+BUILDING_LEVELS = ("school", "amphoe", "district")
+
+
+def building_counts(
+    round_: Round,
+    *,
+    level: str = "district",
+    user=None,
+    accepted_only: bool = True,
+    amphoe: str = "",
+    building_type: str = "",
+) -> list[dict]:
+    """Standing buildings by type × condition in a B-OBEC round, one aggregate query.
+
+    ``level`` "district" gives rows ``{building_type, condition, n}``; "amphoe" adds ``amphoe_code`` and
+    ``amphoe_name``; "school" adds ``school_id``, ``school_code`` and ``school_name``. Only ACCEPTED
+    submissions count unless ``accepted_only`` is False (the district's working view of an open round);
+    demolished buildings never count. ``user`` limits the schools to the user's scope (statistics for
+    the public pass ``None``: buildings are not personal data)."""
+    if level not in BUILDING_LEVELS:
+        raise ValueError(f"level must be one of {BUILDING_LEVELS}")
+    buildings = standing_buildings(
+        round_, user=user, accepted_only=accepted_only, amphoe=amphoe, building_type=building_type
+    )
+    keys = {
+        "district": {},
+        "amphoe": {
+            "amphoe_code": F("submission__school__amphoe__dopa_code"),
+            "amphoe_name": F("submission__school__amphoe__name_th"),
+        },
+        "school": {
+            "school_id": F("submission__school_id"),
+            "school_code": F("submission__school__code"),
+            "school_name": F("submission__school__name_th"),
+        },
+    }[level]
+    rows = (
+        buildings.values("building_type", "condition", **keys)
+        .annotate(n=Count("pk"))
+        .order_by(*keys, "building_type", "condition")
+    )
+    return list(rows)
+
+
+def standing_buildings(
+    round_: Round, *, user=None, accepted_only: bool = True, amphoe: str = "", building_type: str = ""
+) -> QuerySet[Building]:
+    """The buildings standing in a B-OBEC round (not demolished), filtered as ``building_counts`` says."""
+    buildings = Building.objects.filter(submission__round=round_, demolished_on=None)
+    if accepted_only:
+        buildings = buildings.filter(submission__status=S.ACCEPTED)
+    if user is not None:
+        buildings = buildings.filter(submission__school__in=schools_for_user(user).values("pk"))
+    if amphoe:
+        buildings = buildings.filter(submission__school__amphoe__dopa_code=amphoe)
+    if building_type:
+        buildings = buildings.filter(building_type=building_type)
+    return buildings
+
+
+def buildings_of(submission: Submission) -> QuerySet[Building]:
+    """A submission's buildings: standing first (by type and number), then the demolished ones."""
+    return submission.buildings.order_by(
+        F("demolished_on").asc(nulls_first=True), "building_type", "sequence"
+    )
+
+
+def building_photos_of(submission: Submission) -> dict:
+    """The photos of the submission's buildings, by building ``uid`` (all rounds' photos of the school)."""
+    photos: dict = {}
+    uids = submission.buildings.values("uid")
+    for photo in BuildingPhoto.objects.filter(school_id=submission.school_id, building_uid__in=uids):
+        photos.setdefault(photo.building_uid, []).append(photo)
+    return photos

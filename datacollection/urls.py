@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datacollection import emis_views, views
+from datacollection import bobec_views, emis_views, views
 
 app_name = "datacollection"
 
@@ -27,4 +27,23 @@ urlpatterns = [
     path(f"{submission}students/", views.submission_records, name="submission-records"),
     path(f"{submission}uploads/<int:pk>/progress/", views.upload_progress, name="upload-progress"),
     path(f"{submission}uploads/<int:pk>/report/", views.upload_report, name="upload-report"),
+    # B-OBEC: a school's buildings, and the district's overview of a round
+    path("staff/rounds/<slug:slug>/buildings/", bobec_views.overview, name="bobec-overview"),
+    path("staff/rounds/<slug:slug>/buildings/export/", bobec_views.overview_export, name="bobec-export"),
+    path(f"{submission}buildings/start/", bobec_views.buildings_start, name="buildings-start"),
+    path(f"{submission}buildings/new/", bobec_views.building_create, name="building-create"),
+    path(f"{submission}buildings/<int:pk>/", bobec_views.building_edit, name="building-edit"),
+    path(
+        f"{submission}buildings/<int:pk>/demolish/", bobec_views.building_demolish, name="building-demolish"
+    ),
+    path(f"{submission}buildings/<int:pk>/restore/", bobec_views.building_restore, name="building-restore"),
+    path(f"{submission}buildings/<int:pk>/delete/", bobec_views.building_delete, name="building-delete"),
+    path(
+        f"{submission}buildings/<int:pk>/photos/", bobec_views.building_photo_add, name="building-photo-add"
+    ),
+    path(
+        f"{submission}buildings/photos/<int:pk>/delete/",
+        bobec_views.building_photo_delete,
+        name="building-photo-delete",
+    ),
 ]

@@ -49,10 +49,11 @@ and they add:
 ``get_kind(code)`` returns the kind of a round (``NotImplementedError`` for a kind without one yet).
 """
 
+from datacollection.kinds.bobec_kind import BobecKind
 from datacollection.kinds.dmc_kind import DmcKind
 from datacollection.kinds.emis_kind import EmisKind
 
-KINDS = {"dmc": DmcKind(), "emis": EmisKind()}
+KINDS = {"dmc": DmcKind(), "emis": EmisKind(), "bobec": BobecKind()}
 
 
 def get_kind(code: str):

@@ -209,6 +209,7 @@ class LookupValue(models.Model):
         EMIS_ISP = "emis_isp", _("EMIS: ผู้ให้บริการอินเทอร์เน็ต")
         EMIS_LINK_TYPE = "emis_link_type", _("EMIS: ประเภทการเชื่อมต่ออินเทอร์เน็ต")
         EMIS_EQUIPMENT = "emis_equipment", _("EMIS: ครุภัณฑ์ (รหัส M-OBEC)")
+        BUILDING_TYPE = "building_type", _("ประเภทอาคารและสิ่งก่อสร้าง")
 
     list = models.CharField(_("รายการ"), max_length=20, choices=List.choices)
     code = models.SlugField(_("รหัส"), max_length=40)
@@ -299,6 +300,7 @@ class StudentRecord(models.Model):
         return f"{value[:1]}{'x' * 8}{value[-4:]}" if len(value) == 13 else value
 
 
+from datacollection.models.bobec import Building, BuildingPhoto  # noqa: E402
 from datacollection.models.emis import (  # noqa: E402  (the kinds' modules need the models above)
     EmisComputer,
     EmisEquipment,
@@ -310,6 +312,8 @@ from datacollection.models.emis import (  # noqa: E402  (the kinds' modules need
 )
 
 __all__ = [
+    "Building",
+    "BuildingPhoto",
     "EmisComputer",
     "EmisEquipment",
     "EmisInternetLink",

@@ -61,5 +61,10 @@ def reference_data(transactional_db):
 
     from django.apps import apps
 
-    for module in ("schools.migrations.0002_reference_data", "datacollection.migrations.0002_lookup_values"):
+    for module in (
+        "schools.migrations.0002_reference_data",
+        "datacollection.migrations.0002_lookup_values",
+        "datacollection.migrations.0005_emis_lookups",
+        "datacollection.migrations.0007_building_types",
+    ):
         import_module(module).load(apps, None)

@@ -4,11 +4,9 @@ to keep screenshots of each step."""
 
 import datetime
 import os
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from aoc.models import User
 from datacollection.kinds.emis_kind import load_data
@@ -27,7 +25,6 @@ SHOTS = os.environ.get("EMIS_SCREENSHOTS")
 
 @pytest.fixture
 def world(reference_data):
-    import_module("datacollection.migrations.0005_emis_lookups").load(apps, None)  # flushed like the rest
     school = SchoolFactory(name_th="บ้านควนลัง", tambon="ควนลัง")
     officer_of(school, username="officer", first_name="สุดา", last_name="ใจดี")
     staff = UserFactory(username="staff", role=User.Role.DISTRICT_STAFF, first_name="วิชัย", last_name="เขตสอง")

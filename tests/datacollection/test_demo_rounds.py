@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from datacollection.demo import seed_demo_rounds
-from datacollection.models import Round, StudentRecord, Submission
+from datacollection.models import Building, Round, StudentRecord, Submission
 from datacollection.selectors import duplicate_ids_in_round
 from schools.demo import seed_demo_district
 from schools.models import EnrolmentFigure, Membership
@@ -17,7 +17,7 @@ def test_demo_has_an_accepted_round_and_an_open_round_with_schools_in_every_stat
     seed_demo_district(today=TODAY)
     officers = {m.school_id: m.user for m in Membership.objects.select_related("user")}
     result = seed_demo_rounds(today=TODAY, officers_by_school=officers)
-    assert result.created == ["dmc-2569-1", "emis-2569-1", "dmc-2569-2"]
+    assert result.created == ["dmc-2569-1", "emis-2569-1", "dmc-2569-2", "bobec-2569-1"]
 
     first = Round.objects.get(slug="dmc-2569-1")
     assert first.status == Round.Status.CLOSED
@@ -45,4 +45,11 @@ def test_demo_has_an_accepted_round_and_an_open_round_with_schools_in_every_stat
 
     again = seed_demo_rounds(today=TODAY, officers_by_school=officers)
     assert again.created == []
-    assert Round.objects.count() == 3
+    assert Round.objects.count() == 4
+
+    # B-OBEC round 1: closed, every target school accepted with generated buildings.
+    bobec = Round.objects.get(slug="bobec-2569-1")
+    assert bobec.status == Round.Status.CLOSED
+    assert set(bobec.submissions.values_list("status", flat=True)) == {S.ACCEPTED}
+    buildings = Building.objects.filter(submission__round=bobec).count()
+    assert result.buildings == buildings > bobec.submissions.count()
