@@ -1139,12 +1139,15 @@ class DmcReader:
             return None, None, (key, "number_invalid", msg, v)
         if not d:
             return None, None, (key, "not_filled", m["not_filled"] % {"field": _label(key)}, v, WARNING)
-        if d < 0 or d >= MEASURE_LIMIT:
+        if type(value) is not str or ("." in v and len(v) - v.index(".") > 3):
+            d2 = d.quantize(_Q2) if d < MEASURE_LIMIT else d
+        else:
+            d2 = d
+        # 999.999 rounds to 1000.00, which the Decimal(5, 2) column cannot hold either
+        if d < 0 or d2 >= MEASURE_LIMIT:
             msg = m["number_out_of_range"] % {"field": _label(key), "value": v}
             return None, None, (key, "number_out_of_range", msg, v)
-        if type(value) is not str or ("." in v and len(v) - v.index(".") > 3):
-            d = d.quantize(_Q2)
-        return d, float(d), None
+        return d2, float(d2), None
 
     def _parse_birth(self, value, btext: str) -> tuple[datetime.date | None, int | None, tuple | None]:
         """(birth date, age on the as-of date, issue arguments or None) for a birth-date cell."""

@@ -92,3 +92,21 @@ def test_a_file_with_awkward_cells_is_stored_as_written(upload, officer_a):
     headers = Upload.objects.get(pk=received.pk).headers
     street = headers.index("ถนน/ซอย")
     assert [r.raw[street] for r in records] == AWKWARD
+
+
+@pytest.mark.django_db
+def test_a_weight_that_rounds_to_1000_is_out_of_range_not_a_failed_upload(upload, officer_a):
+    school = upload.submission.school
+    students = samples.make_students(
+        5, school_code=school.code, school_grades=school.grades, as_of=datetime.date(2026, 11, 10)
+    )
+    samples.defect(students, 2, "weight_kg", "999.999")
+    content = samples.csv_bytes(students, as_of=datetime.date(2026, 11, 10))
+    received = services.upload_receive(
+        upload.submission, actor=officer_a, file=SimpleUploadedFile("dmc.csv", content), name="dmc.csv"
+    )
+    result = services.upload_process(received.pk)
+    assert result.status == "rejected"
+    [error] = result.errors
+    assert (error["row"], error["code"]) == (samples.data_row(2), "number_out_of_range")
+    assert error["column"] == "น้ำหนัก"
