@@ -3,43 +3,103 @@ with a batched ``bulk_create`` fallback for the embedded SQLite default. Never a
 
 import itertools
 import json
+from operator import itemgetter
 
 from django.db import connection
 
 BATCH = 2000
+COPY_CHUNK_ROWS = 1000  # rows per write to the COPY stream (about 1 MB for a DMC file)
+_NULL = "\\N"
+_json_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
 def copy_rows(model, columns: list[str], rows) -> int:
-    """Write ``rows`` (tuples in ``columns`` order; dicts for JSON fields) into ``model``'s table.
-    Runs inside the caller's transaction. Returns the number of rows written."""
+    """Write ``rows`` (tuples in ``columns`` order; dicts or lists for JSON fields) into ``model``'s
+    table. Runs inside the caller's transaction. Returns the number of rows written."""
     fields = {field.attname: field for field in model._meta.concrete_fields}
-    json_columns = {i for i, name in enumerate(columns) if fields[name].get_internal_type() == "JSONField"}
     if connection.vendor == "postgresql":
-        return _copy_postgresql(model._meta.db_table, columns, rows, json_columns)
+        kinds = [fields[name].get_internal_type() for name in columns]
+        return _copy_postgresql(model._meta.db_table, columns, rows, kinds)
     return _bulk_create(model, columns, rows)
 
 
-def _copy_postgresql(table: str, columns: list[str], rows, json_columns: set[int]) -> int:
-    quoted = ", ".join(connection.ops.quote_name(name) for name in columns)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+def _copy_postgresql(table: str, columns: list[str], rows, kinds: list[str]) -> int:
+    """``COPY … FROM STDIN`` in text format, the lines built here and sent about 1 MB at a time.
+
+    The columns of a row but the JSON ones are turned into text and joined in one call each; a row is
+    looked at value by value only when it holds a NULL or one of the four characters that COPY's text
+    format gives a meaning to. (psycopg's ``write_row`` adapts value by value, and a list of cells went
+    through ``json.dumps``: together about 0.09 s more client CPU for a 30,000-row DMC file.)"""
+    plain = [i for i, kind in enumerate(kinds) if kind != "JSONField"]
+    json_columns = [i for i, kind in enumerate(kinds) if kind == "JSONField"]
+    order = [*plain, *json_columns]  # COPY names its columns, so the JSON ones can come last
+    quoted = ", ".join(connection.ops.quote_name(columns[i]) for i in order)
+    get_plain = _getter(plain)
+    tabs = len(plain) - 1
     count = 0
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy,
     ):
-        write = copy.write_row
-        if json_columns:
-            for row in rows:
-                row = list(row)
-                for i in json_columns:
-                    row[i] = dumps(row[i])
-                write(row)
-                count += 1
-        else:
-            for row in rows:
-                write(row)
-                count += 1
+        buffer: list[str] = []
+        for row in rows:
+            values = get_plain(row)
+            if None in values:
+                line = "\t".join(map(_value, values))
+            else:
+                line = "\t".join(map(str, values))
+                if "\\" in line or "\n" in line or "\r" in line or line.count("\t") != tabs:
+                    line = "\t".join(map(_value, values))
+            for i in json_columns:
+                line = f"{line}\t{_json_value(row[i])}"
+            buffer.append(line)
+            count += 1
+            if len(buffer) >= COPY_CHUNK_ROWS:
+                buffer.append("")
+                copy.write("\n".join(buffer))
+                buffer = []
+        if buffer:
+            buffer.append("")
+            copy.write("\n".join(buffer))
     return count
+
+
+def _getter(indexes: list[int]):
+    if not indexes:
+        return lambda row: ()
+    if len(indexes) == 1:
+        i = indexes[0]
+        return lambda row: (row[i],)
+    return itemgetter(*indexes)
+
+
+def _escape(s: str) -> str:
+    """A value as a field of COPY's text format."""
+    if "\\" in s:
+        s = s.replace("\\", "\\\\")
+    if "\t" in s or "\n" in s or "\r" in s:
+        s = s.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return s
+
+
+def _value(value) -> str:
+    """Any value but JSON: NULL, text, or the text PostgreSQL reads (int, Decimal, date, bool …)."""
+    if value is None:
+        return _NULL
+    return _escape(value if type(value) is str else str(value))
+
+
+def _json_value(value) -> str:
+    """A JSON column: a list of plain strings (a row's cells) is written directly, the rest by json."""
+    if type(value) is list and value:
+        try:
+            body = '","'.join(value)
+        except TypeError:  # not all strings
+            pass
+        else:  # no quote, backslash or control character inside: nothing to escape, for JSON or COPY
+            if "\\" not in body and body.count('"') == 2 * len(value) - 2 and body.isprintable():
+                return f'["{body}"]'
+    return _escape(_json_encode(value))
 
 
 def _bulk_create(model, columns: list[str], rows) -> int:

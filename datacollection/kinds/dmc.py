@@ -11,7 +11,7 @@ ID in another school, identical weight and height across a class) run in the dat
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
@@ -463,6 +463,9 @@ _DASHES = frozenset({"-", "--", "–", "—"})
 _DIGIT_RE = re.compile(r"\d")
 _INT_RE = re.compile(r"\s*(\d{1,3})(?:\s*ปี.*|\.0+)?\s*")
 _MOO_PREFIX_RE = re.compile(r"^(?:หมู่ที่|หมู่|ม\.)\s*")
+_MOO_PREFIX_START = ("ห", "ม")  # what _MOO_PREFIX_RE can match at all
+_DIGIT_SEARCH = _DIGIT_RE.search
+_CACHE_MAX = 20_000  # entries per per-reader cache; beyond it values are worked out every time
 _THAI_DIGITS_TABLE = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
@@ -483,6 +486,50 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
+
+
+class RawRow(Mapping):
+    """A row's cells as the school wrote them, keyed like ``DmcReader.raw_keys`` (unique headers).
+
+    A read-only view over the cell list (``cells``, in header order, as stored): a dict per row would
+    repeat the same keys a million times and cost more than all the checks of a clean row."""
+
+    __slots__ = ("_index", "cells")
+
+    def __init__(self, index: dict[str, int], cells: list[str]):
+        self._index = index
+        self.cells = cells
+
+    def __getitem__(self, key: str) -> str:
+        return self.cells[self._index[key]]
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return f"RawRow({dict(self)!r})"
+
+
+def _clearly_plausible(weight: float | None, height: float | None, age: int | None) -> bool:
+    """True when ``DmcReader._check_body`` has nothing to say, decided quickly in floats.
+
+    Strictly inside every bound in floats implies inside in exact decimals: rounding to the nearest
+    float keeps order, and the bounds are whole numbers. A value on an edge gets False, and so the
+    exact check."""
+    if height is not None and not height > 3:
+        return False
+    if weight is not None and height is not None and not weight < height:
+        return False
+    if age is None:
+        return True
+    w_lo, w_hi, h_lo, h_hi = _BODY_BANDS[min(max(age, 2), 16)]
+    return (weight is None or w_lo < weight < w_hi) and (height is None or h_lo < height < h_hi)
 
 
 def _clean(s: str) -> str:
@@ -579,6 +626,13 @@ class DmcReader:
         self._i_weight = get("weight_kg")
         self._i_height = get("height_cm")
         self._i_moo = get("moo")
+        self._ncols = len(self.headers)
+        self._raw_index = {key: i for i, key in enumerate(self.raw_keys)}
+        # Per-reader caches of values already seen (text → outcome), see _measure and _parse_row.
+        self._birth_cache: dict[str, tuple] = {}
+        self._measure_cache: dict[str, dict[str, tuple]] = {"weight_kg": {}, "height_cm": {}}
+        first_year = self._academic_year - 6
+        self._usual_birth_year = {g: first_year - i for g, i in GRADE_INDEX.items()}
         template: dict[str, Any] = dict.fromkeys(_TEXT_KEYS, "")
         template.update(dict.fromkeys(_TYPED_KEYS))
         self._template = template
@@ -704,10 +758,12 @@ class DmcReader:
     # -- one row -----------------------------------------------------------------------------
 
     def _parse_row(self, rownum: int, cells: list[Any]) -> tuple[dict[str, Any], list[Issue]] | None:
+        # The hot loop: up to a million calls per file. A clean row takes the fast path of each field
+        # (one C-level test, then a per-reader cache of values already seen); the quirk handling and
+        # the messages are reached only by the values that need them.
         m = self._m
-        cmap = self.column_map
         headers = self.headers
-        ncols = len(headers)
+        ncols = self._ncols
         issues: list[Issue] = []
         texts = cells if self._is_csv else [cell_text(v) for v in cells]
         overflow = False
@@ -721,31 +777,34 @@ class DmcReader:
         else:  # the usual row: one C-level check above, then only strip
             clean = list(map(str.strip, texts))
             if "-" in joined or "–" in joined or "—" in joined:
-                clean = [s if s not in _DASHES else "" for s in clean]
+                for dash in _DASHES:
+                    while dash in clean:
+                        clean[clean.index(dash)] = ""
 
         def add(key: str, code: str, message: str, value: str = "", severity: Severity = ERROR) -> None:
-            i = cmap.get(key)
+            i = self.column_map.get(key)
             issues.append(
                 Issue(rownum, headers[i] if i is not None else "", code, message, value[:200], severity)
             )
 
         i_nid = self._i_nid
         nid_raw = clean[i_nid] if i_nid is not None else ""
-        first_name = clean[self._i_first] if self._i_first is not None else ""
+        i_first = self._i_first
+        first_name = clean[i_first] if i_first is not None else ""
         last_name = clean[self._i_last] if self._i_last is not None else ""
 
         # Rows that are not students: a note or total line under the table, a repeated header.
         if not nid_raw and not first_name and not last_name and sum(1 for v in clean if v) <= 2:
             self.file_issues.append(Issue(rownum, "", "row_skipped", m["row_skipped"], severity=WARNING))
             return None
-        if nid_raw and nid_raw == headers[i_nid] and clean[self._i_first or 0] == headers[self._i_first or 0]:
+        if nid_raw and nid_raw == headers[i_nid] and clean[i_first or 0] == headers[i_first or 0]:
             self.file_issues.append(
                 Issue(rownum, "", "header_repeated", m["header_repeated"], severity=WARNING)
             )
             return None
 
         record = self._template.copy()
-        record["raw"] = dict(zip(self.raw_keys, texts, strict=False))
+        record["raw"] = RawRow(self._raw_index, texts)
         record.update(zip(self._plain_keys, self._plain_get(clean), strict=True))
         for key, i in self._digit_idx:
             v = clean[i]
@@ -762,8 +821,9 @@ class DmcReader:
 
         # School
         ctx_school = self.ctx.school_code
-        if self._i_school is not None and clean[self._i_school]:
-            school = normalise_digits(clean[self._i_school])
+        school = clean[self._i_school] if self._i_school is not None else ""
+        if school and school != ctx_school:
+            school = normalise_digits(school)
             if ctx_school and school != ctx_school:
                 if school == ctx_school[-6:]:  # the 6-digit OBEC code
                     school = ctx_school
@@ -774,9 +834,7 @@ class DmcReader:
                         m["school_mismatch"] % {"value": school, "school": ctx_school},
                         school,
                     )
-            record["school_code"] = school
-        else:
-            record["school_code"] = ctx_school
+        record["school_code"] = school or ctx_school
 
         # National ID / G-Code
         if i_nid is not None:
@@ -788,19 +846,23 @@ class DmcReader:
             if not value:
                 add("national_id", "required", m["required"] % {"field": _label("national_id")})
             else:
-                try:
-                    nid, id_kind = classify_id(value)
-                except ValueError as exc:
-                    nid = normalise_digits(value)
-                    if is_scientific(value):
-                        add("national_id", "id_scientific", m["id_scientific"] % {"value": value}, value)
-                    elif len(nid) == 12 and nid.isdigit() and national_id_valid("0" + nid):
-                        nid, id_kind = "0" + nid, ID_FOREIGN
-                        msg = m["id_leading_zero"] % {"value": nid}
-                        add("national_id", "id_leading_zero", msg, value, WARNING)
-                    else:
-                        msg = m["id_format"] % {"value": value, "reason": exc}
-                        add("national_id", "id_format", msg, value)
+                if len(value) == 13 and value.isdigit() and value.isascii() and value != "0000000000000":
+                    # what classify_id returns for the usual value, without the call
+                    nid, id_kind = value, (ID_FOREIGN if value[0] == "0" else ID_THAI)
+                else:
+                    try:
+                        nid, id_kind = classify_id(value)
+                    except ValueError as exc:
+                        nid = normalise_digits(value)
+                        if is_scientific(value):
+                            add("national_id", "id_scientific", m["id_scientific"] % {"value": value}, value)
+                        elif len(nid) == 12 and nid.isdigit() and national_id_valid("0" + nid):
+                            nid, id_kind = "0" + nid, ID_FOREIGN
+                            msg = m["id_leading_zero"] % {"value": nid}
+                            add("national_id", "id_leading_zero", msg, value, WARNING)
+                        else:
+                            msg = m["id_format"] % {"value": value, "reason": exc}
+                            add("national_id", "id_format", msg, value)
                 if id_kind in (ID_THAI, ID_FOREIGN) and not national_id_valid(nid):
                     if id_kind == ID_THAI:
                         add("national_id", "id_checksum", m["id_checksum"] % {"value": nid}, value)
@@ -880,17 +942,20 @@ class DmcReader:
             add("prefix", "prefix_sex_mismatch", msg, prefix)
         record["sex"] = sex or ""
         record["prefix"] = prefix
-        for key, value, present in (
-            ("first_name", first_name, self._i_first is not None),
-            ("last_name", last_name, self._i_last is not None),
-        ):
-            if not present:
-                continue
-            if not value:
-                add(key, "required", m["required"] % {"field": _label(key)})
-            elif _DIGIT_RE.search(value):
-                add(key, "name_digits", m["name_digits"] % {"value": value}, value, WARNING)
-            record[key] = value
+        if i_first is not None:
+            if not first_name:
+                add("first_name", "required", m["required"] % {"field": _label("first_name")})
+            elif _DIGIT_SEARCH(first_name):
+                msg = m["name_digits"] % {"value": first_name}
+                add("first_name", "name_digits", msg, first_name, WARNING)
+            record["first_name"] = first_name
+        if self._i_last is not None:
+            if not last_name:
+                add("last_name", "required", m["required"] % {"field": _label("last_name")})
+            elif _DIGIT_SEARCH(last_name):
+                msg = m["name_digits"] % {"value": last_name}
+                add("last_name", "name_digits", msg, last_name, WARNING)
+            record["last_name"] = last_name
 
         # Birth date and age
         age = None
@@ -902,32 +967,34 @@ class DmcReader:
             if not btext:
                 add("birth_date", "required", m["required"] % {"field": _label("birth_date")})
             else:
-                try:
-                    birth = parse_date(btext if type(raw_birth) is str else raw_birth)
-                except ValueError as exc:
-                    add(
-                        "birth_date",
-                        "date_invalid",
-                        m["date_invalid"] % {"value": btext, "reason": exc},
-                        btext,
-                    )
+                if type(raw_birth) is str:
+                    cache = self._birth_cache
+                    parsed = cache.get(btext)
+                    if parsed is None:
+                        parsed = self._parse_birth(btext, btext)
+                        if len(cache) < _CACHE_MAX:
+                            cache[btext] = parsed
                 else:
-                    if birth > self.ctx.as_of:
-                        msg = m["birth_future"] % {"date": format_date(birth), "as_of": self._as_of_text}
-                        add("birth_date", "birth_future", msg, btext)
-                        birth = None
-                    else:
-                        age = age_in_years(birth, self.ctx.as_of)
-                        if grade:
-                            self._check_age_for_grade(birth, age, grade, add)
+                    parsed = self._parse_birth(raw_birth, btext)
+                birth, age, problem = parsed
+                if problem:
+                    add(*problem)
+                elif grade:
+                    # the cheap part of _check_age_for_grade first (> 0: older than usual)
+                    deviation = self._usual_birth_year[grade] - birth.year
+                    if not -AGE_YOUNGER_TOLERANCE <= deviation <= AGE_OLDER_TOLERANCE or grade == "อ.1":
+                        self._check_age_for_grade(birth, age, grade, add)
             record["birth_date"] = birth
         if self._i_age is not None and clean[self._i_age]:
             atext = clean[self._i_age]
-            am = _INT_RE.fullmatch(atext if atext.isascii() else atext.translate(_THAI_DIGITS_TABLE))
-            if am is None:
+            if len(atext) <= 3 and atext.isdigit() and atext.isascii():
+                file_age = int(atext)  # what _INT_RE reads from a plain number
+            else:
+                am = _INT_RE.fullmatch(atext if atext.isascii() else atext.translate(_THAI_DIGITS_TABLE))
+                file_age = None if am is None else int(am.group(1))
+            if file_age is None:
                 add("age_years", "age_invalid", m["age_invalid"] % {"value": atext}, atext, WARNING)
             else:
-                file_age = int(am.group(1))
                 record["age_years"] = file_age
                 if age is not None and abs(file_age - age) > 1:
                     msg = m["age_mismatch"] % {"value": file_age, "age": age}
@@ -936,9 +1003,9 @@ class DmcReader:
             age = max(2, 5 + GRADE_INDEX[grade])  # the usual age for the grade (ป.1 → 6)
 
         # Weight and height
-        weight = self._measure("weight_kg", self._i_weight, cells, clean, add)
-        height = self._measure("height_cm", self._i_height, cells, clean, add)
-        if weight is not None or height is not None:
+        weight, weight_f = self._measure("weight_kg", self._i_weight, cells, clean, add)
+        height, height_f = self._measure("height_cm", self._i_height, cells, clean, add)
+        if (weight is not None or height is not None) and not _clearly_plausible(weight_f, height_f, age):
             self._check_body(weight, height, age, add)
         record["weight_kg"] = weight
         record["height_cm"] = height
@@ -958,7 +1025,9 @@ class DmcReader:
                 add(key, "lookup_unknown", msg, v, severity)
             record[key] = hit[0]
         if self._i_moo is not None:
-            record["moo"] = _MOO_PREFIX_RE.sub("", record["moo"])
+            moo = record["moo"]
+            if moo[:1] in _MOO_PREFIX_START:
+                record["moo"] = _MOO_PREFIX_RE.sub("", moo)
         sn = record["student_number"]
         if sn.endswith(".0") and sn[:-2].isdigit():
             record["student_number"] = sn[:-2]
@@ -1037,29 +1106,62 @@ class DmcReader:
                 WARNING,
             )
 
-    def _measure(self, key, i, cells, clean, add) -> Decimal | None:
+    def _measure(self, key, i, cells, clean, add) -> tuple[Decimal | None, float | None]:
+        """Weight or height and the same as a float (for the quick band check); issues go to ``add``.
+        A text cell's outcome is kept per reader: a school's file has a few hundred distinct values."""
         if i is None:
-            return None
-        m = self._m
+            return None, None
         raw = cells[i]
         v = clean[i]
+        if type(raw) is str:
+            cache = self._measure_cache[key]
+            hit = cache.get(v)
+            if hit is None:
+                hit = self._read_measure(key, v, v)
+                if len(cache) < _CACHE_MAX:
+                    cache[v] = hit
+        else:
+            hit = self._read_measure(key, raw, v)
+        d, f, problem = hit
+        if problem:
+            add(*problem)
+        return d, f
+
+    def _read_measure(self, key, value, v) -> tuple[Decimal | None, float | None, tuple | None]:
+        """(value, as float, issue arguments or None) for a weight or height cell (``v``: its text)."""
+        m = self._m
         if not v or v in _NONE_WORDS:
-            add(key, "not_filled", m["not_filled"] % {"field": _label(key)}, v, WARNING)
-            return None
+            return None, None, (key, "not_filled", m["not_filled"] % {"field": _label(key)}, v, WARNING)
         try:
-            d = parse_decimal(v if type(raw) is str else raw)
+            d = parse_decimal(value)
         except ValueError:
-            add(key, "number_invalid", m["number_invalid"] % {"field": _label(key), "value": v}, v)
-            return None
+            msg = m["number_invalid"] % {"field": _label(key), "value": v}
+            return None, None, (key, "number_invalid", msg, v)
         if not d:
-            add(key, "not_filled", m["not_filled"] % {"field": _label(key)}, v, WARNING)
-            return None
-        if d < 0 or d >= MEASURE_LIMIT:
-            add(key, "number_out_of_range", m["number_out_of_range"] % {"field": _label(key), "value": v}, v)
-            return None
-        if type(raw) is not str or ("." in v and len(v) - v.index(".") > 3):
-            d = d.quantize(_Q2)
-        return d
+            return None, None, (key, "not_filled", m["not_filled"] % {"field": _label(key)}, v, WARNING)
+        if type(value) is not str or ("." in v and len(v) - v.index(".") > 3):
+            d2 = d.quantize(_Q2) if d < MEASURE_LIMIT else d
+        else:
+            d2 = d
+        # 999.999 rounds to 1000.00, which the Decimal(5, 2) column cannot hold either
+        if d < 0 or d2 >= MEASURE_LIMIT:
+            msg = m["number_out_of_range"] % {"field": _label(key), "value": v}
+            return None, None, (key, "number_out_of_range", msg, v)
+        return d2, float(d2), None
+
+    def _parse_birth(self, value, btext: str) -> tuple[datetime.date | None, int | None, tuple | None]:
+        """(birth date, age on the as-of date, issue arguments or None) for a birth-date cell."""
+        m = self._m
+        as_of = self.ctx.as_of
+        try:
+            birth = parse_date(value)
+        except ValueError as exc:
+            msg = m["date_invalid"] % {"value": btext, "reason": exc}
+            return None, None, ("birth_date", "date_invalid", msg, btext)
+        if birth > as_of:
+            msg = m["birth_future"] % {"date": format_date(birth), "as_of": self._as_of_text}
+            return None, None, ("birth_date", "birth_future", msg, btext)
+        return birth, age_in_years(birth, as_of), None
 
     def _check_body(self, weight, height, age, add) -> None:
         m = self._m

@@ -1,5 +1,7 @@
 """DMC student records on the round machinery: the database side of ``kinds/dmc.py``."""
 
+from operator import itemgetter
+
 from django.db.models import Count, Min
 from django.utils.translation import gettext as _
 
@@ -9,30 +11,15 @@ from datacollection.storage import copy_rows, delete_where
 
 # Parsed fields that have a column of their own; everything else the file carried (addresses, parents
 # …) is in ``raw``, as the school wrote it.
+_TEXT_COLUMNS = (
+    "national_id", "id_kind", "grade", "room", "student_number", "sex", "prefix", "first_name", "last_name",
+    "blood_group", "religion", "nationality", "disadvantage", "disability",
+)  # fmt: skip
 COLUMNS = [
-    "upload_id",
-    "round_id",
-    "school_id",
-    "row_number",
-    "national_id",
-    "id_kind",
-    "grade",
-    "room",
-    "student_number",
-    "sex",
-    "prefix",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "weight_kg",
-    "height_cm",
-    "blood_group",
-    "religion",
-    "nationality",
-    "disadvantage",
-    "disability",
-    "raw",
-]
+    "upload_id", "round_id", "school_id", "row_number", *_TEXT_COLUMNS,
+    "birth_date", "weight_kg", "height_cm", "raw",
+]  # fmt: skip
+
 # A class of at least this many students with one weight and one height was most likely copy-filled.
 IDENTICAL_CLASS_MIN = 5
 
@@ -72,33 +59,24 @@ class DmcKind:
 
     def store(self, upload, records) -> int:
         upload_id, round_id, school_id = upload.pk, upload.submission.round_id, upload.submission.school_id
+        text = itemgetter(*_TEXT_COLUMNS)
 
         def rows():
             for row_number, record in records:
-                get = record.get
+                values = text(record)
+                if None in values:
+                    values = tuple(v or "" for v in values)
+                raw = record.get("raw")
                 yield (
                     upload_id,
                     round_id,
                     school_id,
                     row_number,
-                    get("national_id") or "",
-                    get("id_kind") or "",
-                    get("grade") or "",
-                    get("room") or "",
-                    get("student_number") or "",
-                    get("sex") or "",
-                    get("prefix") or "",
-                    get("first_name") or "",
-                    get("last_name") or "",
-                    get("birth_date"),
-                    get("weight_kg"),
-                    get("height_cm"),
-                    get("blood_group") or "",
-                    get("religion") or "",
-                    get("nationality") or "",
-                    get("disadvantage") or "",
-                    get("disability") or "",
-                    list((record.get("raw") or {}).values()),
+                    *values,
+                    record.get("birth_date"),
+                    record.get("weight_kg"),
+                    record.get("height_cm"),
+                    raw.cells if type(raw) is dmc.RawRow else list((raw or {}).values()),
                 )
 
         return copy_rows(StudentRecord, COLUMNS, rows())

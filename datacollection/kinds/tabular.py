@@ -353,7 +353,10 @@ def _open_csv(fileobj, filename, header_matcher, max_rows) -> Table:
         try:
             for cells in csv.reader(text, delimiter=delimiter):
                 rownum += 1
-                if rownum <= header_row or not cells or _is_blank(cells):
+                if rownum <= header_row or not cells:
+                    continue
+                first = cells[0]
+                if (not first or first.isspace()) and _is_blank(cells):  # a filled first cell: not blank
                     continue
                 count += 1
                 if count > max_rows:
