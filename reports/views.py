@@ -257,7 +257,7 @@ def publishing(request):
         pub.is_current = pub.pk in current_ids
         by_round.setdefault(pub.round_id, []).append(pub)
     for round_ in rounds:
-        round_.publications = by_round.get(round_.pk, [])
+        round_.published = by_round.get(round_.pk, [])
     return render(
         request,
         "reports/publishing.html",
