@@ -242,10 +242,14 @@ def line_chart(
         points = [(x_of(i), top_margin + plot_h - plot_h * v / top) for i, v in enumerate(values)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(_el("polyline", points=path, fill="none", stroke=colour, stroke_width=2.5))
+        # The last of several lines is labelled below its points, the others above: close lines
+        # (boys and girls) keep their numbers apart.
+        below = len(series) > 1 and j == len(series) - 1
         for (x, y), v in zip(points, values, strict=True):
             parts.append(_el("circle", cx=x, cy=float(y), r=4, fill=colour))
+            text_y = y + 18.0 if below else y - 8.0
             parts.append(
-                _el("text", _number(v), x=x, y=y - 8.0, text_anchor="middle", font_size=11, fill=TEXT)
+                _el("text", _number(v), x=x, y=text_y, text_anchor="middle", font_size=11, fill=TEXT)
             )
     parts.append("</svg>")
     return _svg(parts)
