@@ -258,6 +258,11 @@ class GradeSexTable:
     def grade_cells(self, row: GradeSexRow) -> list[tuple[str, int, int, int]]:
         return [(grade, m, f, m + f) for grade, m, f in zip(self.grades, row.male, row.female, strict=True)]
 
+    @property
+    def grade_rows(self) -> list[tuple[str, int, int, int]]:
+        """(grade, male, female, total) of the totals row, one per grade."""
+        return self.grade_cells(self.totals)
+
 
 def students_by_grade_sex(
     pub: Publication, *, by: str = "district", amphoe: str | None = None, school: str | None = None
