@@ -291,3 +291,7 @@ class StudentRecord(models.Model):
         """``1xxxxxxxx0121``: enough to tell two students apart, not enough to use the ID."""
         value = self.national_id
         return f"{value[:1]}{'x' * 8}{value[-4:]}" if len(value) == 13 else value
+
+
+# Models of the package's own modules (one a kind of record), imported so that Django finds them.
+from datacollection.models.reminders import ReminderLog  # noqa: E402, F401
