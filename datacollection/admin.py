@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from aoc.admin import AuditedAdminMixin, ReadOnlyAdmin
-from datacollection.models import LookupValue, Round, Submission, SubmissionEvent, Upload
+from datacollection.models import LookupValue, ReminderLog, Round, Submission, SubmissionEvent, Upload
 
 
 @admin.register(LookupValue)
@@ -47,3 +47,13 @@ class UploadAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status",)
     exclude = ("issues",)
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    """Written only by the reminder pass (``datacollection.reminders``)."""
+
+    list_display = ("sent_at", "submission", "reason", "channel", "recipient", "outcome")
+    list_filter = ("reason", "channel", "outcome")
+    search_fields = ("submission__school__name_th", "submission__school__code", "address")
+    list_select_related = ("submission__round", "submission__school", "recipient")

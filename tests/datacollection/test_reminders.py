@@ -228,6 +228,53 @@ def test_a_reminder_claimed_by_another_pass_is_not_sent_again(round_, school_a, 
     assert ReminderLog.objects.get(submission=submission).claim == "another-pass"
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """A committing test may follow another one's flush: load the amphoes the migrations load."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("schools.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_passes_at_the_same_time_send_each_reminder_once(reference_data, round_, monkeypatch):
+    """Both passes read the log before either writes (a barrier holds them at the claim), then both
+    claim: PostgreSQL's unique index makes the second insert wait for the first and skip its rows."""
+    from django.db import connection
+
+    from datacollection import reminders
+
+    barrier = threading.Barrier(2, timeout=30)
+    claim = reminders._claim
+
+    def claim_together(*args, **kwargs):
+        barrier.wait()
+        return claim(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "_claim", claim_together)
+    results, errors = [], []
+
+    def one_pass():
+        try:
+            results.append(reminders_send(now=at(DEADLINE - days(7))))
+        except Exception as exc:  # reported below: an exception in a thread would be lost
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(len(result) for result in results) == [0, 2]
+    assert ReminderLog.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
 @pytest.mark.django_db
 def test_a_pass_is_audited_once_with_its_counts(round_):
     reminders_send(now=at(DEADLINE - days(7)))
