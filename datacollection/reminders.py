@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -40,7 +39,7 @@ from aoc.models import User
 from aoc.selectors import district_staff_users
 from datacollection import selectors
 from datacollection.models import ReminderLog, Round, Submission
-from schools.models import Membership
+from schools.selectors import school_logins_by_school
 
 log = logging.getLogger(__name__)
 
@@ -117,22 +116,13 @@ def reminders_due(*, now=None) -> list[Reminder]:
         return []
     # Still with the school, a target school of the round, open during the round and still open today.
     submissions = list(
-        Submission.objects.filter(round_id__in=rounds, status__in=selectors.PENDING)
-        .filter(selectors._expected_q())
-        .filter(Q(school__closed_on__isnull=True) | Q(school__closed_on__gt=today))
-        .select_related("round", "school")
-        .order_by("round__deadline", "round__slug", "school__name_th")
+        selectors.submissions_to_chase(round_ids=list(rounds), today=today).order_by(
+            "round__deadline", "round__slug", "school__name_th"
+        )
     )
     if not submissions:
         return []
-    officers = defaultdict(list)
-    memberships = Membership.objects.filter(
-        school__in={s.school_id for s in submissions},
-        user__is_active=True,
-        user__role=User.Role.SCHOOL_OFFICER,
-    ).select_related("user")
-    for membership in memberships.order_by("user__username"):
-        officers[membership.school_id].append(membership.user)
+    officers = school_logins_by_school({s.school_id for s in submissions})
     staff = list(district_staff_users().order_by("username"))
     logged = set(
         ReminderLog.objects.filter(submission__in=submissions).values_list(
@@ -142,7 +132,7 @@ def reminders_due(*, now=None) -> list[Reminder]:
     due = []
     for submission in submissions:
         for reason in rounds[submission.round_id][1]:
-            people = staff if reason == R.ESCALATION else officers[submission.school_id]
+            people = staff if reason == R.ESCALATION else officers.get(submission.school_id, [])
             for person in people:
                 for channel, address in _channels(person):
                     reminder = Reminder(submission, reason, channel, person, address)

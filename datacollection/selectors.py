@@ -79,6 +79,17 @@ def _overdue_q(round_: Round, now=None) -> Q:
     return Q(status__in=PENDING) & _expected_q()
 
 
+def submissions_to_chase(*, round_ids, today) -> QuerySet[Submission]:
+    """Whom the reminders chase in these rounds: submissions still with the school (not started, draft,
+    returned) of target schools open during the round and not closed by ``today``."""
+    return (
+        Submission.objects.filter(round_id__in=round_ids, status__in=PENDING)
+        .filter(_expected_q())
+        .filter(Q(school__closed_on__isnull=True) | Q(school__closed_on__gt=today))
+        .select_related("round", "school")
+    )
+
+
 def is_expected(submission: Submission) -> bool:
     """Python twin of ``_expected_q``. Lists annotate ``targeted`` (``submission_list``, ``chase_board``)
     so that asking this of every row costs no query; a single submission asks the database."""
