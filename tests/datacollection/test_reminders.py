@@ -496,3 +496,23 @@ def test_only_school_officers_of_the_school_are_reminded(round_, school_a):
     Membership.objects.create(user=director, school=school_a)
     reminders_send(now=at(DEADLINE - days(7)))
     assert "dir2" not in {row[3] for row in sent()}
+
+
+@pytest.mark.django_db
+def test_an_administrator_sets_an_officer_s_line_user_id_in_the_admin(client_for, admin_user, officer_a):
+    from django.urls import reverse
+
+    client = client_for(admin_user)
+    url = reverse("admin:aoc_user_change", args=[officer_a.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="line_user_id"' in page.content.decode()
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data |= {"line_user_id": LINE_ID_A, "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00"}
+    data |= {"groups": [], "user_permissions": [], "last_login_0": "", "last_login_1": ""}
+    data |= {f"memberships-{key}": value for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    officer_a.refresh_from_db()
+    assert officer_a.line_user_id == LINE_ID_A
+    assert AuditLog.objects.filter(action="aoc.user.updated", target_id=str(officer_a.pk)).exists()
