@@ -59,7 +59,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = (
         *BaseUserAdmin.fieldsets[:1],
-        (_("ข้อมูลส่วนตัว"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("ข้อมูลส่วนตัว"), {"fields": ("first_name", "last_name", "email", "phone", "line_user_id")}),
         (_("บทบาทและสิทธิ์"), {"fields": ("role", "is_active", "is_staff", "is_superuser")}),
         (_("วันที่สำคัญ"), {"fields": ("last_login", "date_joined")}),
     )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,16 @@ class User(AbstractUser):
 
     role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices, default=Role.SCHOOL_OFFICER)
     phone = models.CharField(_("โทรศัพท์"), max_length=30, blank=True)
+    # Where LINE reminders go (the LINE Messaging API's user id of this person for the office's channel).
+    line_user_id = models.CharField(
+        _("LINE user ID"),
+        max_length=33,
+        blank=True,
+        validators=[
+            RegexValidator(r"^U[0-9a-f]{32}$", _("LINE user ID ขึ้นต้นด้วย U ตามด้วยตัวอักษร 0-9 a-f 32 ตัว"))
+        ],
+        help_text=_("สำหรับรับการแจ้งเตือนทาง LINE (ว่างไว้ = ไม่รับทาง LINE)"),
+    )
 
     class Meta:
         verbose_name = _("ผู้ใช้")

@@ -8,6 +8,7 @@ only by environment (see ``.env.example``).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -119,6 +120,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Bangkok"
+# Celery beat (docker-compose `beat`): the reminder pass of the open rounds, every morning (Bangkok time).
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "datacollection.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # --- Users, login, lock-out -----------------------------------------------------------------------
 AUTH_USER_MODEL = "aoc.User"
@@ -221,6 +229,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AOC สพป.สงขลา เขต 2 <aoc@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- LINE (reminders through the LINE Messaging API push endpoint) -------------------------------
+# The channel access token of the office's LINE Official Account; empty = LINE reminders are off.
+LINE_CHANNEL_ACCESS_TOKEN = env.str("LINE_CHANNEL_ACCESS_TOKEN", default="")
+LINE_API_BASE_URL = env.str("LINE_API_BASE_URL", default="https://api.line.me")
+LINE_TIMEOUT_SECONDS = env.int("LINE_TIMEOUT_SECONDS", default=10)
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

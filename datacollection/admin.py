@@ -5,6 +5,7 @@ from datacollection.models import (
     Building,
     BuildingPhoto,
     LookupValue,
+    ReminderLog,
     Round,
     Submission,
     SubmissionEvent,
@@ -68,3 +69,13 @@ class BuildingAdmin(ReadOnlyAdmin):
 class BuildingPhotoAdmin(ReadOnlyAdmin):
     list_display = ("school", "building_uid", "caption", "created_at")
     search_fields = ("school__name_th", "school__code")
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    """Written only by the reminder pass (``datacollection.reminders``)."""
+
+    list_display = ("sent_at", "submission", "reason", "channel", "recipient", "outcome")
+    list_filter = ("reason", "channel", "outcome")
+    search_fields = ("submission__school__name_th", "submission__school__code", "address")
+    list_select_related = ("submission__round", "submission__school", "recipient")

@@ -86,6 +86,7 @@ def seed_demo_rounds(
                 result.students += _upload(submission, school, seed=1)
                 workflow.submission_submit(submission, actor=officers_by_school.get(school.pk))
                 workflow.submission_accept(submission, actor=None, comment="")
+            _backdate(round_)
             services.round_close(round_, actor=None)
         result.created.append(round_.slug)
 
@@ -136,6 +137,24 @@ def seed_demo_rounds(
     # The demo's own workflow told district staff about every submission: those notices are old news.
     Notice.objects.filter(user__in=district_staff_users(), read_at=None).update(read_at=timezone.now())
     return result
+
+
+def _backdate(round_: Round) -> None:
+    """A past round is seeded today through the real workflow: move its times back into the round
+    (generated), so that its on-time rate and the schools' histories read like a real round — most
+    schools on time in the last days before the deadline, one in eight up to three days late."""
+    submissions = list(round_.submissions.exclude(first_submitted_at=None).order_by("school__smis_code"))
+    for n, submission in enumerate(submissions):
+        offset = (n % 8) - 6  # 6 days before the deadline … the day itself
+        if n % 8 == 7:
+            offset = 1 + n % 3  # 1 … 3 days late
+        day = round_.deadline + datetime.timedelta(days=offset)
+        submitted = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, n % 60)))
+        submission.first_submitted_at = submission.submitted_at = submitted
+        submission.accepted_at = submission.last_activity_at = submitted + datetime.timedelta(days=2)
+    Submission.objects.bulk_update(
+        submissions, ["first_submitted_at", "submitted_at", "accepted_at", "last_activity_at"]
+    )
 
 
 GENERATED_NOTE = "ข้อมูลตัวอย่างที่ระบบสร้าง (generated)"

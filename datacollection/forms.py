@@ -170,6 +170,29 @@ class SubmissionFilterForm(forms.Form):
         }
 
 
+class ChaseFilterForm(forms.Form):
+    """Filters of the chase board (every open round)."""
+
+    amphoe = forms.ChoiceField(label=_("อำเภอ"), required=False)
+    kind = forms.ChoiceField(label=_("ประเภทข้อมูล"), required=False)
+    status = forms.ChoiceField(label=_("สถานะ"), required=False)
+    late = forms.BooleanField(label=_("เฉพาะที่เลยกำหนดส่ง"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("ทั้งหมด"))]
+        self.fields["amphoe"].choices = everything + [
+            (a.dopa_code, a.name_th) for a in school_selectors.amphoe_list()
+        ]
+        self.fields["kind"].choices = everything + list(Round.Kind.choices)
+        self.fields["status"].choices = everything + list(Submission.Status.choices)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data[name] for name in ("amphoe", "kind", "status", "late")}
+
+
 class RecordFilterForm(forms.Form):
     """Filters of a submission's student list."""
 

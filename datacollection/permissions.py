@@ -10,6 +10,7 @@ from django.http import Http404
 
 from aoc.permissions import can_manage_registry
 from datacollection.models import Round, Submission
+from schools.models import School
 from schools.selectors import schools_for_user
 
 S = Submission.Status
@@ -68,6 +69,20 @@ def can_view_records(user, submission: Submission) -> bool:
     """Individual student records: the school's officers and district staff only (not the director,
     not ICT staff — they read aggregates)."""
     return is_officer_of(user, submission.school) or can_manage_rounds(user)
+
+
+def can_view_chase_board(user) -> bool:
+    """The chase board of every school: district roles (staff chase; the director and ICT staff, who
+    run and read the rounds, see it read-only — it has no actions). Not school officers."""
+    return user.is_authenticated and user.is_active and user.is_district_wide
+
+
+def get_school_for_user(user, code: str) -> School:
+    """A school in the user's scope (a school officer's own, any for district roles), else 404."""
+    try:
+        return schools_for_user(user).select_related("amphoe").get(code=code)
+    except School.DoesNotExist:
+        raise Http404 from None
 
 
 def get_round(slug: str) -> Round:

@@ -32,6 +32,7 @@ from aoc.permissions import is_staff_user, require
 from datacollection import permissions, selectors, services, tasks, workflow
 from datacollection.forms import (
     AcceptForm,
+    ChaseFilterForm,
     RecordFilterForm,
     ReopenForm,
     ReturnForm,
@@ -264,6 +265,58 @@ def round_export(request, slug):
     return response
 
 
+# --- The chase board and a school's history -------------------------------------------------------
+
+
+@require(permissions.can_view_chase_board)
+@cache_control(private=True, no_store=True)
+def chase_board(request):
+    """Every open round's target schools, late ones first: state, last activity, days to the deadline,
+    reminders sent; the rates of each round on top. Read-only."""
+    form = ChaseFilterForm(request.GET or None)
+    filters = form.filters()
+    rows, counts = selectors.chase_board(user=request.user, **filters)
+    rounds = [r for r in selectors.open_rounds() if not filters.get("kind") or r.kind == filters["kind"]]
+    today = timezone.localdate()
+    rates = []
+    for round_ in rounds:
+        completeness = selectors.round_completeness(
+            round_, user=request.user, amphoe=filters.get("amphoe", "")
+        )
+        rates.append({"round": round_, "c": completeness, "days_left": (round_.deadline - today).days})
+    return render(
+        request,
+        "datacollection/chase_board.html",
+        {
+            "form": form,
+            "rows": rows,
+            "rates": rates,
+            "state_counts": [(value, label, counts[value]) for value, label in S.choices],
+            "late_count": counts["late"],
+            "total": sum(counts[value] for value in S.values),
+            "filtered": any(filters.values()),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require(is_staff_user)
+@cache_control(private=True, no_store=True)
+def school_history(request, code):
+    """A school's rounds: final state, on time or late, how often returned and why, reminders received.
+    School officers see their own school; district roles any; 404 outside the user's scope."""
+    school = permissions.get_school_for_user(request.user, code)
+    return render(
+        request,
+        "datacollection/school_history.html",
+        {
+            "school": school,
+            "rows": selectors.school_history(school),
+            "can_view_chase_board": permissions.can_view_chase_board(request.user),
+        },
+    )
+
+
 # --- A school's submission ------------------------------------------------------------------------
 
 
@@ -305,6 +358,7 @@ def _submission_context(request, submission: Submission, *, upload_form=None) ->
         "progress": services.Progress.of(latest.pk) if processing else None,
         "issues": issues,
         "events": events,
+        "reminders": selectors.reminders_of(submission),
         # What the district asked the school to fix, while the submission is back with the school.
         "return_comment": last_return.comment if last_return and submission.status == S.RETURNED else "",
         "others": others,

@@ -103,9 +103,6 @@ def chase_board(*, user, round_: Round) -> list:
     rows = list(datacollection_selectors.submission_list(user=user, round_=round_))
     for submission in rows:
         submission.round = round_  # one round: no query per row
-        school = submission.school
-        submission.expected = (school.opened_on is None or school.opened_on <= round_.closes_on) and (
-            school.closed_on is None or school.closed_on > round_.opens_on
-        )
-        submission.overdue = submission.expected and datacollection_selectors.is_overdue(submission, now)
+        submission.expected = datacollection_selectors.is_expected(submission)
+        submission.overdue = datacollection_selectors.is_overdue(submission, now)
     return rows

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from aoc.models import User
-from schools.models import Amphoe, EnrolmentFigure, School, SchoolPhoto, SizeScheme
+from schools.models import Amphoe, EnrolmentFigure, Membership, School, SchoolPhoto, SizeScheme
 
 # The size state of a school that reports no students, and of one with no figure at all.
 NO_STUDENTS = "none"
@@ -185,3 +185,14 @@ def district_summary() -> DistrictSummary:
 def school_logins(school: School):
     """The active logins of a school's officers: who is told about the school's submissions."""
     return User.objects.filter(memberships__school=school, is_active=True)
+
+
+def school_logins_by_school(school_ids) -> dict[int, list[User]]:
+    """``school_logins`` for many schools in one query: {school id: its officers' active logins}."""
+    found: dict[int, list[User]] = {}
+    memberships = Membership.objects.filter(
+        school_id__in=school_ids, user__is_active=True, user__role=User.Role.SCHOOL_OFFICER
+    ).select_related("user")
+    for membership in memberships.order_by("user__username"):
+        found.setdefault(membership.school_id, []).append(membership.user)
+    return found

@@ -310,6 +310,7 @@ from datacollection.models.emis import (  # noqa: E402  (the kinds' modules need
     EmisStaffCount,
     EmisStudentCount,
 )
+from datacollection.models.reminders import ReminderLog  # noqa: E402
 
 __all__ = [
     "Building",
@@ -322,6 +323,7 @@ __all__ = [
     "EmisStaffCount",
     "EmisStudentCount",
     "LookupValue",
+    "ReminderLog",
     "Round",
     "StudentRecord",
     "Submission",
