@@ -82,3 +82,9 @@ def get_submission_for_user(user, slug: str, code: str, *, write: bool = False) 
     if write and not can_act_for_school(user, submission):
         raise PermissionDenied
     return submission
+
+
+def can_view_movement(user, school) -> bool:
+    """The movement watch's lists of one school's students (names, masked IDs): the school's officers
+    and district staff; the director and ICT staff see the counts only."""
+    return is_officer_of(user, school) or can_manage_rounds(user)

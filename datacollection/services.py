@@ -440,3 +440,26 @@ class Progress:
     @classmethod
     def of(cls, upload_id: int) -> dict | None:
         return cache.get(cls(upload_id).key)
+
+
+# --- The student movement watch -------------------------------------------------------------------------
+
+
+def movement_viewed(school, *, actor, pair, exported: bool = False, **details) -> None:
+    """Reading a school's (or, with ``school=None``, the district's) movement lists is logged like a
+    write: they name children."""
+    if school is not None and not permissions.can_view_movement(actor, school):
+        raise PermissionDenied
+    if school is None and not permissions.can_manage_rounds(actor):
+        raise PermissionDenied
+    audit_log(
+        actor,
+        "datacollection.movement.exported" if exported else "datacollection.movement.viewed",
+        school,
+        {
+            "before": pair.before.slug,
+            "after": pair.after.slug,
+            "school": school.code if school is not None else "",
+            **details,
+        },
+    )

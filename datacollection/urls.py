@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datacollection import views
+from datacollection import movement_views, views
 
 app_name = "datacollection"
 
@@ -25,4 +25,22 @@ urlpatterns = [
     path(f"{submission}students/", views.submission_records, name="submission-records"),
     path(f"{submission}uploads/<int:pk>/progress/", views.upload_progress, name="upload-progress"),
     path(f"{submission}uploads/<int:pk>/report/", views.upload_report, name="upload-report"),
+    # The student movement watch: <slug> is the later round of a pair of consecutive DMC rounds.
+    path("staff/movement/", movement_views.movement_index, name="movement-index"),
+    path("staff/movement/<slug:slug>/", movement_views.movement_summary, name="movement-summary"),
+    path(
+        "staff/movement/<slug:slug>/leavers.xlsx",
+        movement_views.movement_district_export,
+        name="movement-district-export",
+    ),
+    path(
+        "staff/movement/<slug:slug>/schools/<str:code>/",
+        movement_views.movement_school,
+        name="movement-school",
+    ),
+    path(
+        "staff/movement/<slug:slug>/schools/<str:code>/export/",
+        movement_views.movement_school_export,
+        name="movement-school-export",
+    ),
 ]
