@@ -279,7 +279,14 @@ class StudentRecord(models.Model):
         ordering = ["upload", "row_number"]
         indexes = [
             models.Index(fields=["upload", "row_number"]),
-            models.Index(fields=["round", "national_id"]),
+            # The ID checks across schools, and the movement watch's anti-joins between two rounds
+            # (datacollection.movement): with the school, upload and grade in the index they read
+            # only the two rounds' index entries (index-only scans), not the table.
+            models.Index(
+                fields=["round", "national_id", "school"],
+                include=["upload", "grade"],
+                name="record_round_national_id_idx",
+            ),
             models.Index(fields=["round", "school", "grade"]),
         ]
 
