@@ -42,7 +42,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from datacollection.kinds.checks import GRADE_INDEX
-from datacollection.models import Round, StudentRecord, Submission
+from datacollection.models import LeaverFollowUp, Round, StudentRecord, Submission
 from schools.models import School
 from schools.selectors import schools_for_user
 
@@ -292,7 +292,7 @@ def movement_summary(pair: RoundPair, *, user) -> MovementSummary:
 class SchoolMovement:
     """A school's students by category; each record has ``other_school`` and ``other_grade`` (where a
     mover went or came from) and, for leavers, ``id_changed`` (an entrant of the school has the same
-    name and birth date under another ID)."""
+    name and birth date under another ID) and ``follow_up`` (the school's note, or None)."""
 
     pair: RoundPair
     school: School
@@ -315,9 +315,9 @@ def _sort_key(record: StudentRecord):
 
 
 def school_movement(pair: RoundPair, school: School) -> SchoolMovement:
-    """The school's leavers, finishers, movers and entrants: two queries (plus two to check that the
-    school is counted in both rounds). Callers check ``permissions.can_view_movement`` and log the read
-    with ``services.movement_viewed``."""
+    """The school's leavers, finishers, movers and entrants: two queries, plus two to check that the
+    school is counted in both rounds and one for the school's follow-up notes. Callers check
+    ``permissions.can_view_movement`` and log the read with ``services.movement_viewed``."""
     result = SchoolMovement(pair, school, is_compared(pair, school))
     if not result.compared:
         return result
@@ -359,7 +359,23 @@ def school_movement(pair: RoundPair, school: School) -> SchoolMovement:
         result.lists[MOVED_IN if record.found else ENTRANT].append(record)
     for records in result.lists.values():
         records.sort(key=_sort_key)
+    follow_ups = {
+        f.national_id: f
+        for f in LeaverFollowUp.objects.filter(round=pair.after, school=school).select_related("updated_by")
+    }
+    for record in result.lists.get(LEFT, []):
+        record.follow_up = follow_ups.get(record.national_id)
     return result
+
+
+def is_leaver(pair: RoundPair, school: School, national_id: str) -> bool:
+    """Whether the child left ``school`` between the pair's rounds and is in no school of the district
+    (finishers excluded): the children a school may write a follow-up for."""
+    if not national_id or not is_compared(pair, school):
+        return False
+    leaver = _departures(pair, [school.pk]).filter(national_id=national_id, found=False)
+    record = leaver.values_list("grade", flat=True).first()
+    return record is not None and not is_finishing(pair, record)
 
 
 def district_leavers(pair: RoundPair, *, user) -> QuerySet[StudentRecord]:

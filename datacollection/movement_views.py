@@ -9,17 +9,22 @@ school's officer); every view and export of a list is logged."""
 import io
 
 import openpyxl
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
 from openpyxl.styles import Font, PatternFill
 
 from aoc import thaidate
 from aoc.permissions import is_staff_user, require
 from datacollection import movement, permissions, services
+from datacollection.forms import FollowUpForm
+from datacollection.models import LeaverFollowUp
 from schools.permissions import get_school_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,8 +109,36 @@ def movement_school(request, slug, code):
     return render(
         request,
         "datacollection/movement_school.html",
-        {"pair": pair, "school": school, "result": result, "sections": sections},
+        {
+            "pair": pair,
+            "school": school,
+            "result": result,
+            "sections": sections,
+            "can_follow_up": permissions.can_follow_up(request.user, school),
+            "outcomes": LeaverFollowUp.Outcome.choices,
+        },
     )
+
+
+@require_POST
+@require(is_staff_user)
+def movement_follow_up(request, slug, code):
+    """The school's officer records what became of a child who left (audited)."""
+    pair, school = _school_pair(request, slug, code)
+    if not permissions.can_follow_up(request.user, school):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.leaver_follow_up(school, actor=request.user, pair=pair, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("บันทึกผลการติดตามแล้ว"))
+    else:
+        messages.error(request, _("บันทึกไม่ได้: เลือกผลการติดตาม"))
+    url = reverse("datacollection:movement-school", kwargs={"slug": pair.after.slug, "code": school.code})
+    return redirect(f"{url}#left")
 
 
 def _workbook(sheet_title: str, headers: list[str], rows, widths: list[int]) -> bytes:

@@ -39,6 +39,11 @@ urlpatterns = [
         name="movement-school",
     ),
     path(
+        "staff/movement/<slug:slug>/schools/<str:code>/follow-up/",
+        movement_views.movement_follow_up,
+        name="movement-follow-up",
+    ),
+    path(
         "staff/movement/<slug:slug>/schools/<str:code>/export/",
         movement_views.movement_school_export,
         name="movement-school-export",

@@ -298,3 +298,6 @@ class StudentRecord(models.Model):
         """``1xxxxxxxx0121``: enough to tell two students apart, not enough to use the ID."""
         value = self.national_id
         return f"{value[:1]}{'x' * 8}{value[-4:]}" if len(value) == 13 else value
+
+
+from datacollection.models.movement import LeaverFollowUp  # noqa: E402, F401 - after the core models

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from aoc.models import AuditLog
 from datacollection import movement, samples, services
-from datacollection.models import StudentRecord, Submission, Upload
+from datacollection.models import LeaverFollowUp, StudentRecord, Submission, Upload
 from schools.models import School
 from tests.factories import SchoolFactory, dmc_round, submission_with_students
 
@@ -399,3 +399,65 @@ def test_summary_query_count_does_not_grow_with_schools_or_students(client_for, 
     assert len(after.captured_queries) == len(before.captured_queries)
     summary = response.context["summary"]
     assert summary.compared == 7 and summary.total.left == 2 + 5 * 2
+
+
+# --- Follow-up of leavers -------------------------------------------------------------------------------
+
+
+def _follow_up(client, pair, school, national_id, outcome="moved_away", note="ย้ายตามผู้ปกครองไปภูเก็ต"):
+    """Post the form as the page does: with the child's record of the earlier round."""
+    record = StudentRecord.objects.filter(round=pair.before, national_id=national_id).first()
+    data = {"record": record.pk if record else 0, "outcome": outcome, "note": note}
+    return client.post(_school_url(pair, school, "movement-follow-up"), data)
+
+
+@pytest.mark.django_db
+def test_school_officer_records_the_follow_up_of_a_leaver(client_for, officer_a, within_year, school_a):
+    client = client_for(officer_a)
+    response = _follow_up(client, within_year, school_a, A_LEAVES)
+    assert response.status_code == 302 and response.url.endswith("#left")
+    follow_up = LeaverFollowUp.objects.get()
+    assert (follow_up.round, follow_up.school, follow_up.national_id) == (
+        within_year.after,
+        school_a,
+        A_LEAVES,
+    )
+    assert follow_up.outcome == "moved_away" and follow_up.updated_by == officer_a
+    entry = AuditLog.objects.get(action="datacollection.leaver.followed_up")
+    assert entry.actor == officer_a and entry.data["student"] == "1xxxxxxxx0029" and entry.data["created"]
+    # Changed later: the same row, a second audit entry.
+    _follow_up(client, within_year, school_a, A_LEAVES, outcome="returned", note="กลับมาเรียนแล้ว")
+    follow_up.refresh_from_db()
+    assert follow_up.outcome == "returned" and LeaverFollowUp.objects.count() == 1
+    assert AuditLog.objects.filter(action="datacollection.leaver.followed_up").count() == 2
+    body = client.get(_school_url(within_year, school_a)).content.decode()
+    assert "กลับเข้าเรียนแล้ว" in body and "กลับมาเรียนแล้ว" in body
+
+
+@pytest.mark.django_db
+def test_follow_up_only_for_a_leaver_of_the_school(client_for, officer_a, within_year, school_a):
+    client = client_for(officer_a)
+    for national_id in (A_STAYS, A_TO_B, NEW_IN_A, B_TO_A):  # stayed, moved, new, another school's
+        response = _follow_up(client, within_year, school_a, national_id)
+        assert response.status_code == 302
+    assert not LeaverFollowUp.objects.exists()
+    assert not AuditLog.objects.filter(action="datacollection.leaver.followed_up").exists()
+    response = client.get(_school_url(within_year, school_a))
+    assert "ไม่อยู่ในรายชื่อนักเรียนที่ออกจากโรงเรียน" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("district_staff", 403), ("director", 403), ("ict_staff", 403), ("officer_b", 404)],
+)
+def test_only_the_school_writes_follow_ups(client_for, personas, within_year, school_a, role, expected):
+    response = _follow_up(client_for(personas[role]), within_year, school_a, A_LEAVES)
+    assert response.status_code == expected
+    assert not LeaverFollowUp.objects.exists()
+
+
+@pytest.mark.django_db
+def test_follow_up_is_post_only(client_for, officer_a, within_year, school_a):
+    response = client_for(officer_a).get(_school_url(within_year, school_a, "movement-follow-up"))
+    assert response.status_code == 405
