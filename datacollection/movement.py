@@ -380,8 +380,18 @@ def is_leaver(pair: RoundPair, school: School, national_id: str) -> bool:
 
 def district_leavers(pair: RoundPair, *, user) -> QuerySet[StudentRecord]:
     """The possible drop-outs of every compared school in ``user``'s scope (the district's follow-up
-    list), with their school."""
-    leavers = _departures(pair, _compared_schools(pair, user)).filter(found=False)
+    list), with their school and the school's follow-up (``follow_up_outcome``, ``follow_up_note``)."""
+    follow_up = LeaverFollowUp.objects.filter(
+        round=pair.after, school_id=OuterRef("school_id"), national_id=OuterRef("national_id")
+    )
+    leavers = (
+        _departures(pair, _compared_schools(pair, user))
+        .filter(found=False)
+        .annotate(
+            follow_up_outcome=Subquery(follow_up.values("outcome")[:1]),
+            follow_up_note=Subquery(follow_up.values("note")[:1]),
+        )
+    )
     if pair.crosses_year:
         leavers = leavers.exclude(grade__in=FINISHING_GRADES)
     return leavers.select_related("school", "school__amphoe").order_by(

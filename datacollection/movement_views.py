@@ -175,7 +175,7 @@ def movement_school_export(request, slug, code):
     headers = [
         _("ประเภท"), _("เลขประจำตัวประชาชน"), _("ประเภทเลขประจำตัว"), _("คำนำหน้าชื่อ"), _("ชื่อ"),
         _("นามสกุล"), _("เพศ"), _("วันเกิด"), _("ชั้น"), _("ห้อง"), _("เลขประจำตัวนักเรียน"),
-        _("โรงเรียนอื่น"), _("ชั้นที่โรงเรียนอื่น"), _("หมายเหตุ"),
+        _("โรงเรียนอื่น"), _("ชั้นที่โรงเรียนอื่น"), _("ผลการติดตาม"), _("หมายเหตุ"),
     ]  # fmt: skip
     rows = []
     for key, heading, _hint in _categories():
@@ -185,18 +185,21 @@ def movement_school_export(request, slug, code):
                 if getattr(r, "id_changed", False)
                 else ""
             )
+            follow_up = getattr(r, "follow_up", None)
+            outcome = f"{follow_up.get_outcome_display()} {follow_up.note}".strip() if follow_up else ""
             rows.append(
                 [
                     heading, r.masked_id, r.get_id_kind_display(), r.prefix, r.first_name, r.last_name,
                     r.get_sex_display(), thaidate.format_date(r.birth_date) if r.birth_date else "",
-                    r.grade, r.room, r.student_number, r.other_school or "", r.other_grade or "", note,
+                    r.grade, r.room, r.student_number, r.other_school or "", r.other_grade or "",
+                    outcome, note,
                 ]
             )  # fmt: skip
     content = _workbook(
         f"{pair.before.slug} - {pair.after.slug}",
         headers,
         rows,
-        [40, 16, 16, 12, 18, 18, 8, 14, 8, 8, 14, 30, 12, 40],
+        [40, 16, 16, 12, 18, 18, 8, 14, 8, 8, 14, 30, 12, 30, 40],
     )
     services.movement_viewed(school, actor=request.user, pair=pair, exported=True, rows=len(rows))
     return _xlsx_response(
@@ -208,10 +211,11 @@ def movement_school_export(request, slug, code):
 def movement_district_export(request, slug):
     """District staff: the possible drop-outs of every compared school, for the follow-up programme."""
     pair = movement.round_pair(slug)
+    outcomes = dict(LeaverFollowUp.Outcome.choices)
     headers = [
         _("อำเภอ"), _("รหัสโรงเรียน"), _("ชื่อโรงเรียน"), _("เลขประจำตัวประชาชน"), _("ประเภทเลขประจำตัว"),
         _("คำนำหน้าชื่อ"), _("ชื่อ"), _("นามสกุล"), _("เพศ"), _("วันเกิด"), _("ชั้น"), _("ห้อง"),
-        _("เลขประจำตัวนักเรียน"),
+        _("เลขประจำตัวนักเรียน"), _("ผลการติดตาม"), _("หมายเหตุการติดตาม"),
     ]  # fmt: skip
     rows = [
         [
@@ -228,6 +232,8 @@ def movement_district_export(request, slug):
             r.grade,
             r.room,
             r.student_number,
+            outcomes.get(r.follow_up_outcome, ""),
+            r.follow_up_note or "",
         ]
         for r in movement.district_leavers(pair, user=request.user)
     ]
@@ -235,7 +241,7 @@ def movement_district_export(request, slug):
         f"{pair.before.slug} - {pair.after.slug}",
         headers,
         rows,
-        [16, 14, 40, 16, 16, 12, 18, 18, 8, 14, 8, 8, 14],
+        [16, 14, 40, 16, 16, 12, 18, 18, 8, 14, 8, 8, 14, 24, 40],
     )
     services.movement_viewed(None, actor=request.user, pair=pair, exported=True, rows=len(rows))
     return _xlsx_response(content, f"leavers-{pair.after.slug}-{timezone.localdate():%Y%m%d}.xlsx")

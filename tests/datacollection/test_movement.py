@@ -432,6 +432,15 @@ def test_school_officer_records_the_follow_up_of_a_leaver(client_for, officer_a,
     assert AuditLog.objects.filter(action="datacollection.leaver.followed_up").count() == 2
     body = client.get(_school_url(within_year, school_a)).content.decode()
     assert "กลับเข้าเรียนแล้ว" in body and "กลับมาเรียนแล้ว" in body
+    # The school's export and the district's list carry it.
+    export = client.get(_school_url(within_year, school_a, "movement-school-export"))
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][13] == "ผลการติดตาม"
+    assert {row[1]: row[13] for row in rows[1:]}["1xxxxxxxx0029"] == "กลับเข้าเรียนแล้ว กลับมาเรียนแล้ว"
+    [leaver] = [
+        r for r in movement.district_leavers(within_year, user=officer_a) if r.national_id == A_LEAVES
+    ]
+    assert (leaver.follow_up_outcome, leaver.follow_up_note) == ("returned", "กลับมาเรียนแล้ว")
 
 
 @pytest.mark.django_db
