@@ -142,9 +142,10 @@ def _arrivals(pair: RoundPair, schools) -> QuerySet[StudentRecord]:
 
 @contextmanager
 def _large_joins():
-    """Run the anti-joins over whole rounds in a transaction of their own with PostgreSQL's JIT
-    compiler off (``SET LOCAL``: these queries only). A million records a round puts their estimated
-    cost far above ``jit_above_cost``, and compiling them took longer (2-4 s) than running them."""
+    """Run the anti-joins over whole rounds with PostgreSQL's JIT compiler off, in a transaction of
+    their own (``SET LOCAL``: these queries only; inside an outer transaction, until it ends). A million
+    records a round puts their estimated cost far above ``jit_above_cost``, and compiling them took
+    longer (2-4.6 s) than running them (bench/README.md). SQLite: nothing to set."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
