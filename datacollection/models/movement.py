@@ -37,4 +37,6 @@ class LeaverFollowUp(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.round_id} · {self.school_id} · {self.get_outcome_display()}"
+        value = self.national_id  # masked, as in every list: this string goes into the audit log
+        masked = f"{value[:1]}{'x' * 8}{value[-4:]}" if len(value) == 13 else value
+        return f"{masked} · {self.get_outcome_display()}"
