@@ -169,6 +169,7 @@ class Counts:
     entrants: int = 0
     students_before: int = 0
     students_after: int = 0
+    followed_up: int = 0  # leavers whose school has recorded a follow-up
 
     def add(self, other: "Counts") -> None:
         for name in self.__dataclass_fields__:
@@ -244,8 +245,15 @@ def movement_summary(pair: RoundPair, *, user) -> MovementSummary:
     # Grouped by whether the student is found elsewhere (and by grade, for the finishers): the
     # EXISTS probe runs once per departing student, not once per count.
     schools = _compared_schools(pair, user)
+    followed = LeaverFollowUp.objects.filter(
+        round=pair.after, school_id=OuterRef("school_id"), national_id=OuterRef("national_id")
+    )
     departures = (
-        _departures(pair, schools).values("school_id", "found", "grade").annotate(n=Count("pk")).order_by()
+        _departures(pair, schools)
+        .annotate(followed=Exists(followed))
+        .values("school_id", "found", "grade", "followed")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     arrivals = _arrivals(pair, schools).values("school_id", "found").annotate(n=Count("pk")).order_by()
     with _large_joins():
@@ -258,6 +266,7 @@ def movement_summary(pair: RoundPair, *, user) -> MovementSummary:
             counts.finished += group["n"]
         else:
             counts.left += group["n"]
+            counts.followed_up += group["n"] if group["followed"] else 0
     for group in arrivals:
         counts = rows[group["school_id"]].counts
         if group["found"]:

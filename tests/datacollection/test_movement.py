@@ -432,6 +432,9 @@ def test_school_officer_records_the_follow_up_of_a_leaver(client_for, officer_a,
     assert AuditLog.objects.filter(action="datacollection.leaver.followed_up").count() == 2
     body = client.get(_school_url(within_year, school_a)).content.decode()
     assert "กลับเข้าเรียนแล้ว" in body and "กลับมาเรียนแล้ว" in body
+    # The summary counts the leavers followed up, for the district and the director alike.
+    summary = movement.movement_summary(within_year, user=officer_a)
+    assert (summary.total.left, summary.total.followed_up) == (2, 1)
     # The school's export and the district's list carry it.
     export = client.get(_school_url(within_year, school_a, "movement-school-export"))
     rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
