@@ -91,6 +91,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default keeps its file here
+    # SQLite builds covering indexes without their INCLUDE columns (the student-record index for the
+    # movement watch): the same index, only not index-only. Nothing to warn about.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -5,7 +5,9 @@
   target school accepted; its student counts are the school's DMC round-1 records (the prefill), staff,
   computers, internet links and equipment are generated from the school's size (``_emis_data``).
 - DMC round 2 (open now, in November): schools in every state — not started, draft, draft whose last
-  file was rejected, submitted, returned with a comment, accepted.
+  file was rejected, submitted, returned with a comment, accepted. Round 1's children, a term later,
+  with some movement for the movement watch: about one in a hundred has left, one in a hundred moved
+  to the next school (by SMIS code), and each school has two new entrants.
 - B-OBEC round 1 of the current academic year: closed, every school accepted with a generated list of
   buildings (``bobec_samples``; each building's note says it was generated), written in bulk and taken
   through the real workflow (edited → submitted, checked by ``kind.validate`` → accepted).
@@ -111,6 +113,7 @@ def seed_demo_rounds(
                 closes_on=datetime.date(year, 12, 15),
             )
             plan = _plan_states(schools, officers_by_school)
+            movers_in = _movers(schools, second)
             for school in schools:
                 state = plan[school.pk]
                 if state == S.NOT_STARTED or not school.students:
@@ -120,7 +123,9 @@ def seed_demo_rounds(
                 if state == "rejected":
                     _upload(submission, school, seed=3, defect=True, actor=officer)
                     continue
-                result.students += _upload(submission, school, seed=1, actor=officer)  # round 1's students
+                result.students += _upload(
+                    submission, school, seed=1, actor=officer, movers_in=movers_in.get(school.pk, [])
+                )
                 if state == S.DRAFT:
                     continue
                 workflow.submission_submit(submission, actor=officer)
@@ -344,16 +349,64 @@ def _plan_states(schools: list[School], officers_by_school: dict) -> dict:
     return plan
 
 
-def _upload(submission: Submission, school: School, *, seed: int, defect: bool = False, actor=None) -> int:
-    students = samples.make_students(
+def _students(school: School, *, seed: int, as_of: datetime.date) -> list[dict]:
+    return samples.make_students(
         school.students or 0,
         school_code=school.code,
         school_grades=school.grades,
         seed=seed,
         serial_base=int(school.smis_code[-4:]) * 10_000,  # every school its own students' IDs
-        as_of=submission.round.as_of,
+        as_of=as_of,
         school_name=school.display_name,
     )
+
+
+def _leaves(index: int) -> bool:
+    return index % 100 == 41
+
+
+def _moves(index: int) -> bool:
+    return index % 100 == 73
+
+
+def _movers(schools: list[School], as_of: datetime.date) -> dict[int, list[dict]]:
+    """Round 1's children who move, by the school they move to: the next school with students."""
+    with_students = [school for school in schools if school.students]
+    movers: dict[int, list[dict]] = {}
+    for school, target in zip(with_students, with_students[1:] + with_students[:1], strict=True):
+        students = _students(school, seed=1, as_of=as_of)
+        movers[target.pk] = [
+            {**s, "school_code": target.code, "school_name": target.display_name}
+            for i, s in enumerate(students)
+            if _moves(i) and s["grade"] in target.grades
+        ]
+    return movers
+
+
+def _upload(
+    submission: Submission,
+    school: School,
+    *,
+    seed: int,
+    defect: bool = False,
+    actor=None,
+    movers_in: list[dict] | None = None,
+) -> int:
+    """Upload the school's generated file. With ``movers_in`` (round 2): round 1's children less those
+    who left or moved away, plus the movers in and two new entrants."""
+    students = _students(school, seed=seed, as_of=submission.round.as_of)
+    if movers_in is not None:
+        entrants = samples.make_students(
+            2,
+            school_code=school.code,
+            school_grades=school.grades,
+            seed=seed + 100,
+            serial_base=int(school.smis_code[-4:]) * 10_000 + 9_000,
+            as_of=submission.round.as_of,
+            school_name=school.display_name,
+        )
+        staying = [s for i, s in enumerate(students) if not _leaves(i) and not _moves(i)]
+        students = staying + movers_in + entrants
     if defect:
         samples.defect(students, min(3, len(students) - 1), "national_id", "1.23457E+12")
     content = samples.csv_bytes(students, as_of=submission.round.as_of, school_name=school.display_name)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aoc import thaidate
-from datacollection.models import Round, Submission
+from datacollection.models import LeaverFollowUp, Round, Submission
 from schools import selectors as school_selectors
 from schools.models import School
 
@@ -212,3 +212,12 @@ class RecordFilterForm(forms.Form):
         if not self.is_valid():
             return {"grade": "", "q": ""}
         return {"grade": self.cleaned_data["grade"], "q": self.cleaned_data["q"].strip()}
+
+
+class FollowUpForm(forms.Form):
+    """A school's note on a child who left (the movement watch)."""
+
+    # The child's record in the earlier round: the page never carries the full ID.
+    record = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("ผลการติดตาม"), choices=LeaverFollowUp.Outcome.choices)
+    note = forms.CharField(label=_("หมายเหตุ"), max_length=500, required=False)

@@ -103,3 +103,14 @@ def get_submission_for_user(user, slug: str, code: str, *, write: bool = False) 
     if write and not can_act_for_school(user, submission):
         raise PermissionDenied
     return submission
+
+
+def can_view_movement(user, school) -> bool:
+    """The movement watch's lists of one school's students (names, masked IDs): the school's officers
+    and district staff; the director and ICT staff see the counts only."""
+    return is_officer_of(user, school) or can_manage_rounds(user)
+
+
+def can_follow_up(user, school) -> bool:
+    """Write the follow-up of a child who left: the school's own officers (district staff read it)."""
+    return user is not None and is_officer_of(user, school)

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from aoc.audit import audit_log
-from datacollection import permissions, workflow
+from datacollection import movement, permissions, workflow
 from datacollection.kinds import get_kind
 from datacollection.kinds.dmc import ERROR, Issue
 from datacollection.kinds.tabular import FileError
-from datacollection.models import Round, Submission, Upload
+from datacollection.models import LeaverFollowUp, Round, StudentRecord, Submission, Upload
 from schools.selectors import open_schools
 
 log = logging.getLogger(__name__)
@@ -440,3 +440,65 @@ class Progress:
     @classmethod
     def of(cls, upload_id: int) -> dict | None:
         return cache.get(cls(upload_id).key)
+
+
+# --- The student movement watch -------------------------------------------------------------------------
+
+
+def movement_viewed(school, *, actor, pair, exported: bool = False, **details) -> None:
+    """Reading a school's (or, with ``school=None``, the district's) movement lists is logged like a
+    write: they name children."""
+    if school is not None and not permissions.can_view_movement(actor, school):
+        raise PermissionDenied
+    if school is None and not permissions.can_manage_rounds(actor):
+        raise PermissionDenied
+    audit_log(
+        actor,
+        "datacollection.movement.exported" if exported else "datacollection.movement.viewed",
+        school,
+        {
+            "before": pair.before.slug,
+            "after": pair.after.slug,
+            "school": school.code if school is not None else "",
+            **details,
+        },
+    )
+
+
+@transaction.atomic
+def leaver_follow_up(school, *, actor, pair, record: int, outcome: str, note: str = ""):
+    """Record (or change) what the school found out about a child who left it and is in no school of
+    the district. ``record`` is the child's record of the earlier round (pages never carry the full ID);
+    only for a child on the school's list of leavers of that pair of rounds."""
+    if not permissions.can_follow_up(actor, school):
+        raise PermissionDenied
+    if outcome not in LeaverFollowUp.Outcome.values:
+        raise ValidationError({"outcome": _("เลือกผลการติดตาม")})
+    national_id = (
+        movement.counted_records(pair.before)
+        .filter(pk=record, school=school)
+        .values_list("national_id", flat=True)
+        .first()
+    )
+    if national_id is None or not movement.is_leaver(pair, school, national_id):
+        raise ValidationError(_("นักเรียนคนนี้ไม่อยู่ในรายชื่อนักเรียนที่ออกจากโรงเรียนของคู่รอบนี้"))
+    follow_up, created = LeaverFollowUp.objects.update_or_create(
+        round=pair.after,
+        school=school,
+        national_id=national_id,
+        defaults={"outcome": outcome, "note": note.strip(), "updated_by": actor},
+    )
+    audit_log(
+        actor,
+        "datacollection.leaver.followed_up",
+        follow_up,
+        {
+            "before": pair.before.slug,
+            "after": pair.after.slug,
+            "school": school.code,
+            "student": StudentRecord(national_id=national_id).masked_id,
+            "outcome": outcome,
+            "created": created,
+        },
+    )
+    return follow_up

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datacollection import bobec_views, emis_views, views
+from datacollection import bobec_views, emis_views, movement_views, views
 
 app_name = "datacollection"
 
@@ -47,5 +47,28 @@ urlpatterns = [
         f"{submission}buildings/photos/<int:pk>/delete/",
         bobec_views.building_photo_delete,
         name="building-photo-delete",
+    ),
+    # The student movement watch: <slug> is the later round of a pair of consecutive DMC rounds.
+    path("staff/movement/", movement_views.movement_index, name="movement-index"),
+    path("staff/movement/<slug:slug>/", movement_views.movement_summary, name="movement-summary"),
+    path(
+        "staff/movement/<slug:slug>/leavers.xlsx",
+        movement_views.movement_district_export,
+        name="movement-district-export",
+    ),
+    path(
+        "staff/movement/<slug:slug>/schools/<str:code>/",
+        movement_views.movement_school,
+        name="movement-school",
+    ),
+    path(
+        "staff/movement/<slug:slug>/schools/<str:code>/follow-up/",
+        movement_views.movement_follow_up,
+        name="movement-follow-up",
+    ),
+    path(
+        "staff/movement/<slug:slug>/schools/<str:code>/export/",
+        movement_views.movement_school_export,
+        name="movement-school-export",
     ),
 ]

@@ -91,3 +91,43 @@ def dmc_round(*, actor, number=2, academic_year=2569, status="open", schools=(),
     if status == "open":
         services.round_open(round_, actor=actor)
     return round_
+
+
+def submission_with_students(round_, school, students, *, status="submitted"):
+    """``school``'s submission to ``round_`` in ``status``, whose current upload holds ``students``:
+    dicts of ``StudentRecord`` fields (``national_id`` and ``grade`` at least; names are made up from
+    the ID when missing). Written directly, as ``datacollection.storage`` would leave them."""
+    from datacollection.models import StudentRecord, Submission, Upload
+
+    submission, _created = Submission.objects.get_or_create(round=round_, school=school)
+    upload = Upload.objects.create(
+        submission=submission,
+        file=f"uploads/test/{school.code}.csv",
+        original_name=f"{school.code}.csv",
+        sha256="0" * 64,
+        size=1,
+        status=Upload.Status.VALID,
+        rows=len(students),
+    )
+    records = []
+    for row_number, student in enumerate(students, start=2):
+        national_id = student["national_id"]
+        id_kind = (
+            "gcode" if national_id.startswith("G") else "foreign" if national_id.startswith("0") else "thai"
+        )
+        fields = {
+            "first_name": f"ชื่อ{national_id[-4:]}",
+            "last_name": f"สกุล{national_id[-4:]}",
+            "prefix": "เด็กชาย",
+            "sex": "M",
+            "id_kind": id_kind,
+            "birth_date": datetime.date(2015, 1, 1),
+        } | student
+        records.append(
+            StudentRecord(upload=upload, round=round_, school=school, row_number=row_number, **fields)
+        )
+    StudentRecord.objects.bulk_create(records)
+    submission.status = status
+    submission.current_upload = upload
+    submission.save(update_fields=["status", "current_upload"])
+    return submission

@@ -286,7 +286,14 @@ class StudentRecord(models.Model):
         ordering = ["upload", "row_number"]
         indexes = [
             models.Index(fields=["upload", "row_number"]),
-            models.Index(fields=["round", "national_id"]),
+            # The ID checks across schools, and the movement watch's anti-joins between two rounds
+            # (datacollection.movement): with the school, upload and grade in the index they read
+            # only the two rounds' index entries (index-only scans), not the table.
+            models.Index(
+                fields=["round", "national_id", "school"],
+                include=["upload", "grade"],
+                name="record_round_national_id_idx",
+            ),
             models.Index(fields=["round", "school", "grade"]),
         ]
 
@@ -310,6 +317,7 @@ from datacollection.models.emis import (  # noqa: E402  (the kinds' modules need
     EmisStaffCount,
     EmisStudentCount,
 )
+from datacollection.models.movement import LeaverFollowUp  # noqa: E402
 from datacollection.models.reminders import ReminderLog  # noqa: E402
 
 __all__ = [
@@ -322,6 +330,7 @@ __all__ = [
     "EmisReport",
     "EmisStaffCount",
     "EmisStudentCount",
+    "LeaverFollowUp",
     "LookupValue",
     "ReminderLog",
     "Round",
