@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "schools",
     "datacollection",
     "gis",
+    "reports",
 ]
 
 MIDDLEWARE = [
