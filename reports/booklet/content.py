@@ -6,7 +6,7 @@ that every table of the booklet adds up to the same district total.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 GRADE_STAGES = (
     ("อ", "ก่อนประถมศึกษา"),
@@ -91,6 +91,12 @@ class Section:
     tables: list = field(default_factory=list)
     charts: list = field(default_factory=list)
     anchor: str = ""
+    items: list = field(default_factory=list)  # a bulleted list after the tables
+    continued: bool = False  # the rest of a section begun in an earlier part: no title
+
+    @property
+    def wide(self):
+        return any(t.wide for t in self.tables)
 
 
 @dataclass
@@ -113,6 +119,103 @@ class BookletContent:
     @property
     def totals_display(self):
         return {key: format_number(value) for key, value in self.totals.items()}
+
+    @property
+    def chapters(self):
+        return [
+            Chapter("บทที่ 1", "สภาพทั่วไป", "ch1", self.context),
+            Chapter("บทที่ 2", "นิยามศัพท์และเกณฑ์", "ch2", self.definitions),
+            Chapter("บทที่ 3", "ข้อมูลพื้นฐาน", "ch3", self.basic),
+            Chapter(
+                "ภาคผนวก",
+                "รายชื่อโรงเรียนและแหล่งข้อมูล",
+                "appendix",
+                [
+                    Section(
+                        title=self.school_list.title, anchor="appendix-schools", tables=[self.school_list]
+                    ),
+                    Section(title="แหล่งข้อมูลและการจัดทำ", anchor="appendix-sources", items=self.sources),
+                ],
+            ),
+        ]
+
+
+@dataclass
+class Chapter:
+    number: str  # "บทที่ 1", "ภาคผนวก"
+    title: str
+    anchor: str
+    sections: list
+
+    @property
+    def running(self):
+        return f"{self.number} {self.title}"
+
+
+@dataclass
+class Part:
+    """A run of pages laid out on its own (see ``render``): the start of a chapter or its continuation,
+    holding whole sections or pieces of a long one."""
+
+    chapter: Chapter
+    starts_chapter: bool
+    sections: list  # Section objects; a continued section has ``continued`` set
+
+
+def _table_pieces(table, budget):
+    """``table`` cut into pieces of at most ``budget`` rows; the total row stays with the last piece and
+    continuation pieces say so in their caption."""
+    if len(table.rows) <= budget:
+        return [table]
+    pieces = []
+    for start in range(0, len(table.rows), budget):
+        last = start + budget >= len(table.rows)
+        pieces.append(
+            replace(
+                table,
+                title=table.title if start == 0 else f"{table.title} (ต่อ)",
+                rows=table.rows[start : start + budget],
+                foot=table.foot if last else None,
+                note=table.note if last else "",
+            )
+        )
+    return pieces
+
+
+# A chart weighs about as much as this many table rows when parts are cut.
+CHART_ROWS = 10
+
+
+def _rows(section):
+    return sum(len(t.rows) for t in section.tables)
+
+
+def split_into_parts(chapters, *, max_rows):
+    """Cut the chapters into parts of at most about ``max_rows`` table rows each. WeasyPrint keeps every
+    laid-out page of a document in memory until it is written, so a province's booklet is laid out part
+    by part; a part never mixes chapters, and a section too long for one part is continued in the next
+    (its title once, its table pieces captioned "(ต่อ)")."""
+    parts = []
+    for chapter in chapters:
+        current, rows = [], 0
+        first = True
+        for section in chapter.sections:
+            pieces = [replace(section, tables=[], charts=[])]
+            for table in section.tables:
+                for piece in _table_pieces(table, max_rows):
+                    if pieces[-1].tables and _rows(pieces[-1]) + len(piece.rows) > max_rows:
+                        pieces.append(replace(section, tables=[], paragraphs=[], charts=[], continued=True))
+                    pieces[-1].tables.append(piece)
+            pieces[-1].charts = list(section.charts)  # charts follow the section's tables
+            for piece in pieces:
+                size = _rows(piece) + CHART_ROWS * len(piece.charts)
+                if current and rows + size > max_rows:
+                    parts.append(Part(chapter, first, current))
+                    current, rows, first = [], 0, False
+                current.append(piece)
+                rows += size
+        parts.append(Part(chapter, first, current))
+    return parts
 
 
 def _sum_grades(schools, grades):
