@@ -20,6 +20,7 @@ import pypdf
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
+from weasyprint.text.fonts import FontConfiguration
 
 from . import textlayer
 from .content import split_into_parts
@@ -57,10 +58,23 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-def html_to_document(html: str):
+class Fonts:
+    """Sarabun loaded once for all the documents of one booklet: WeasyPrint decodes the WOFF2 files and
+    registers them with fontconfig when a stylesheet with ``@font-face`` is read, so the parts share
+    one ``FontConfiguration`` and one parsed font stylesheet."""
+
+    def __init__(self):
+        self.config = FontConfiguration()
+        self.stylesheet = weasyprint.CSS(string=font_face_css(), font_config=self.config)
+
+
+def html_to_document(html: str, fonts: Fonts | None = None):
     """Lay HTML out with the booklet's fonts and text-layer fix; the document knows its pages."""
     textlayer.install()
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    fonts = fonts or Fonts()
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        stylesheets=[fonts.stylesheet], font_config=fonts.config
+    )
 
 
 @dataclass
@@ -72,7 +86,7 @@ class TocEntry:
 
 
 def _context(content, **extra):
-    return {"b": content, "font_faces": font_face_css(), "font_family": FONT_FAMILY, **extra}
+    return {"b": content, "font_family": FONT_FAMILY, **extra}
 
 
 def front_html(content, toc, *, first_page=0) -> str:
@@ -101,13 +115,14 @@ def write_booklet(content, target, *, report=lambda done, total: None, max_rows=
     parts = split_into_parts(content.chapters, max_rows=max_rows)
     toc = table_of_contents(content)
     total_steps = len(parts) + 2
+    fonts = Fonts()
     with tempfile.TemporaryDirectory(prefix="booklet-") as tmp:
         tmp = Path(tmp)
         # The front matter's length first (the contents page numbers are not known yet, and do not
         # change its length), so that the parts know where they start.
         for entry in toc:
             entry.page = "000"
-        document = html_to_document(front_html(content, toc))
+        document = html_to_document(front_html(content, toc), fonts)
         front_pages = len(document.pages)
         pages = {anchor: index + 1 for index, page in enumerate(document.pages) for anchor in page.anchors}
         del document
@@ -116,7 +131,7 @@ def write_booklet(content, target, *, report=lambda done, total: None, max_rows=
         files = []
         next_page = front_pages + 1
         for number, part in enumerate(parts):
-            document = html_to_document(part_html(content, part, first_page=next_page))
+            document = html_to_document(part_html(content, part, first_page=next_page), fonts)
             for index, page in enumerate(document.pages):
                 for anchor in page.anchors:
                     pages.setdefault(anchor, next_page + index)
@@ -130,7 +145,7 @@ def write_booklet(content, target, *, report=lambda done, total: None, max_rows=
 
         for entry in toc:
             entry.page = str(pages.get(entry.anchor, ""))
-        document = html_to_document(front_html(content, toc))
+        document = html_to_document(front_html(content, toc), fonts)
         if len(document.pages) != front_pages:
             raise RuntimeError(f"front matter changed length ({front_pages} → {len(document.pages)} pages)")
         front = tmp / "front.pdf"
@@ -152,9 +167,9 @@ def _join(files, target, *, content, toc):
             continue
         page_index = int(entry.page) - 1
         if entry.is_chapter:
-            chapter = writer.add_outline_item(entry.title, page_index)
+            chapter = writer.add_outline_item(title=entry.title, page_number=page_index)
         else:
-            writer.add_outline_item(entry.title, page_index, parent=chapter)
+            writer.add_outline_item(title=entry.title, page_number=page_index, parent=chapter)
     writer.add_metadata(
         {
             "/Title": f"ข้อมูลสารสนเทศทางการศึกษา ปีการศึกษา {content.year_be} {content.office_short}",

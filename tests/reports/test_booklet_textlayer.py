@@ -41,7 +41,7 @@ def _sample_pdf(path):
     """A landscape page wide enough that no line wraps: headings, paragraphs, bold, a table."""
     rows = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in CELLS)
     lines = "".join(f"<p>{line}</p>" for line in LINES)
-    html = f"""<style>{render.font_face_css()}
+    html = f"""<style>
       @page {{ size: A3 landscape; margin: 15mm }}
       body {{ font-family: {render.FONT_FAMILY}; font-size: 16pt; white-space: nowrap }}
       td {{ border: 1px solid; padding: 2mm 8mm }}</style>
