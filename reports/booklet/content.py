@@ -49,6 +49,10 @@ class SchoolFigures:
         return self.male + self.female
 
 
+class StrongRow(list):
+    """A row of a table printed bold: an amphoe's subtotal above its levels."""
+
+
 @dataclass
 class Table:
     """A table of the booklet: ``head`` is a list of header rows of (text, colspan, rowspan);
@@ -70,7 +74,8 @@ class Table:
 
     @property
     def display_rows(self):
-        return [self._display(row) for row in self.rows]
+        """(cells, is_strong) per row; a cell is (text, is_label)."""
+        return [(self._display(row), isinstance(row, StrongRow)) for row in self.rows]
 
     @property
     def display_foot(self):

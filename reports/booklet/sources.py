@@ -2,15 +2,26 @@
 prints is what the public pages, the files and the API show for the same publication."""
 
 from django.conf import settings
+from django.utils.safestring import mark_safe
 
 from aoc.thaidate import format_date
 from reports import charts, statistics
 from reports.models import Publication, PublishedSchool
 from schools.models import School, SizeScheme
 
-from .content import Chart, SchoolFigures, Section, Table, assemble
+from .content import Chart, SchoolFigures, Section, StrongRow, Table, assemble
 
 SMALL_SCHOOL_SCHEME = "small-school-bands"
+
+
+# The charts' inline style lets browsers scale them; WeasyPrint 70 reads its "height:auto" as the
+# width (a square box, the chart floating in white space), and sizes them right from their
+# width/height attributes and the booklet's CSS without it.
+BROWSER_ONLY_STYLE = ' style="max-width:100%;height:auto"'
+
+
+def _chart(title, svg):
+    return Chart(title, mark_safe(str(svg).replace(BROWSER_ONLY_STYLE, "", 1)))  # noqa: S308 - from reports.charts
 
 
 def _count_table(table, row_label, *, rows=None):
@@ -19,7 +30,12 @@ def _count_table(table, row_label, *, rows=None):
     return Table(
         title=table.title,
         head=[[(row_label, 1, 1)] + [(c.label, 1, 1) for c in table.columns] + [("รวม", 1, 1)]],
-        rows=[[row.label, *row.counts, row.total] for row in rows],
+        rows=[
+            StrongRow([row.label, *row.counts, row.total])
+            if ":" not in row.key
+            else [row.label, *row.counts, row.total]
+            for row in rows
+        ],
         foot=["รวม", *table.totals, table.total],
     )
 
@@ -131,12 +147,12 @@ def booklet_content(publication: Publication):
     trend = statistics.student_trend(publication.round.kind)
     amphoe_order = [row.label for row in sizes.rows if ":" not in row.key]
     chart_sets = {
-        "amphoe": [Chart("โรงเรียนจำแนกตามอำเภอและขนาด", charts.schools_by_size_chart(sizes))],
-        "band": [Chart("โรงเรียนจำแนกตามช่วงจำนวนนักเรียน", charts.small_bands_chart(bands))],
-        "grade": [Chart("นักเรียนจำแนกตามชั้นและเพศ", charts.students_by_grade_chart(district))],
+        "amphoe": [_chart("โรงเรียนจำแนกตามอำเภอและขนาด", charts.schools_by_size_chart(sizes))],
+        "band": [_chart("โรงเรียนจำแนกตามช่วงจำนวนนักเรียน", charts.small_bands_chart(bands))],
+        "grade": [_chart("นักเรียนจำแนกตามชั้นและเพศ", charts.students_by_grade_chart(district))],
     }
     if len(trend.points) > 1:
-        chart_sets["grade"].append(Chart("จำนวนนักเรียนตามรอบที่เผยแพร่", charts.trend_chart(trend)))
+        chart_sets["grade"].append(_chart("จำนวนนักเรียนตามรอบที่เผยแพร่", charts.trend_chart(trend)))
     round_ = publication.round
     content = assemble(
         office_name=settings.DISTRICT["name_th"],
