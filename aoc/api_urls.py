@@ -7,16 +7,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from datacollection.api.urls import routes as datacollection_routes
+from reports.api.urls import routes as reports_routes
 
 app_name = "api"
 
 router = DefaultRouter()
-for prefix, viewset, basename in datacollection_routes:
+for prefix, viewset, basename in [*datacollection_routes, *reports_routes]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("gis.api.urls")),
+    path("", include("reports.api.urls")),
     *router.urls,
 ]

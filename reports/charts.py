@@ -33,21 +33,22 @@ def _number(value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above ``value`` (1, 2, 2.5, 5 × 10ⁿ)."""
+def _nice_max(value: float) -> int:
+    """A round axis maximum at or above ``value`` whose quarters are whole numbers (counts)."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+        return 4
+    step = value / 4
+    magnitude = 10 ** max(math.floor(math.log10(step)), 0)
+    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 10):
+        if step <= factor * magnitude and (factor * magnitude) == int(factor * magnitude):
+            return int(4 * factor * magnitude)
+    return int(40 * magnitude)
 
 
 def _text_width(text: str, size: float) -> float:
     """A rough width for layout: Thai marks above and below letters take no room."""
     visible = sum(1 for ch in text if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
-    return visible * size * 0.55
+    return visible * size * 0.6
 
 
 def _el(tag: str, text: str | None = None, **attrs) -> str:
@@ -71,7 +72,7 @@ def _open(width: int, height: int, title: str, desc: str, chart_id: str | None) 
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="aoc-chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'style="max-width:100%;height:auto" font-family="{FONT}" font-size="13" '
+        f'style="max-width:{width}px" font-family="{FONT}" font-size="13" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
@@ -110,7 +111,7 @@ def bar_chart(
     title: str,
     desc: str = "",
     unit: str = "",
-    width: int = 640,
+    width: int = 720,
     colour: str = PALETTE[0],
     chart_id: str | None = None,
 ) -> SafeString:
@@ -120,7 +121,7 @@ def bar_chart(
     pairs = zip(labels, values, strict=True)
     desc = desc or "; ".join(f"{label}: {_number(v)} {unit}".strip() for label, v in pairs)
     bar, gap = 22, 8
-    label_width = min(max(_text_width(label, 13) for label in labels) + 12, width * 0.45)
+    label_width = min(max(_text_width(label, 13) for label in labels) + 12, width * 0.55)
     plot_x, plot_w = label_width, width - label_width - 70
     height = len(labels) * (bar + gap) + 20
     top = _nice_max(max(values) if values else 0)
@@ -142,8 +143,8 @@ def column_chart(
     title: str,
     desc: str = "",
     stacked: bool = False,
-    width: int = 720,
-    height: int = 320,
+    width: int = 900,
+    height: int = 340,
     chart_id: str | None = None,
 ) -> SafeString:
     """Vertical columns per category: side by side (grouped) or ``stacked``, one colour per series,
@@ -209,8 +210,8 @@ def line_chart(
     *,
     title: str,
     desc: str = "",
-    width: int = 720,
-    height: int = 300,
+    width: int = 900,
+    height: int = 320,
     chart_id: str | None = None,
 ) -> SafeString:
     """One line per series over ``labels`` (e.g. rounds), each point marked and labelled with its value."""
@@ -241,10 +242,14 @@ def line_chart(
         points = [(x_of(i), top_margin + plot_h - plot_h * v / top) for i, v in enumerate(values)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(_el("polyline", points=path, fill="none", stroke=colour, stroke_width=2.5))
+        # The last of several lines is labelled below its points, the others above: close lines
+        # (boys and girls) keep their numbers apart.
+        below = len(series) > 1 and j == len(series) - 1
         for (x, y), v in zip(points, values, strict=True):
             parts.append(_el("circle", cx=x, cy=float(y), r=4, fill=colour))
+            text_y = y + 18.0 if below else y - 8.0
             parts.append(
-                _el("text", _number(v), x=x, y=y - 8.0, text_anchor="middle", font_size=11, fill=TEXT)
+                _el("text", _number(v), x=x, y=text_y, text_anchor="middle", font_size=11, fill=TEXT)
             )
     parts.append("</svg>")
     return _svg(parts)

@@ -3,7 +3,7 @@ catalogue. The API's CSV uses the same tables, so a file, a page and the API nev
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -19,8 +19,21 @@ class FlatTable:
     name: str  # sheet name / file stem
     title: str
     source: statistics.Source
-    headers: list[str]
+    headers: list[str]  # Thai column headers (files, CSV)
     rows: list[list]
+    keys: list[str] = field(default_factory=list)  # the same columns as ASCII keys (JSON)
+
+    def records(self) -> list[dict]:
+        return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
+
+
+GRADE_KEYS = {"อ": "k", "ป": "p", "ม": "m"}
+
+
+def grade_key(grade: str) -> str:
+    """``ป.1`` → ``p1`` (อนุบาล k, ประถม p, มัธยม m), for JSON keys."""
+    prefix, _dot, number = grade.partition(".")
+    return f"{GRADE_KEYS.get(prefix, prefix)}{number}"
 
 
 def _stamp(source: statistics.Source) -> str:
@@ -45,7 +58,8 @@ def schools_flat(pub: Publication) -> FlatTable:
         else:
             rows.append([row.key, row.label, _("รวมอำเภอ"), *row.counts, row.total])
     rows.append(["", _("รวมทั้งเขตพื้นที่"), "", *table.totals, table.total])
-    return FlatTable("schools", table.title, table.source, headers, rows)
+    keys = ["amphoe_code", "amphoe", "level", *[c.code for c in table.columns], "total"]
+    return FlatTable("schools", table.title, table.source, headers, rows, keys)
 
 
 def small_bands_flat(pub: Publication) -> FlatTable:
@@ -53,18 +67,22 @@ def small_bands_flat(pub: Publication) -> FlatTable:
     headers = [_("รหัสอำเภอ"), _("อำเภอ"), *[c.label for c in table.columns], _("รวม")]
     rows = [[r.key, r.label, *r.counts, r.total] for r in table.rows]
     rows.append(["", _("รวมทั้งเขตพื้นที่"), *table.totals, table.total])
-    return FlatTable("small_school_bands", table.title, table.source, headers, rows)
+    keys = ["amphoe_code", "amphoe", *[f"band_{c.code}" for c in table.columns], "total"]
+    return FlatTable("small_school_bands", table.title, table.source, headers, rows, keys)
 
 
 def students_flat(pub: Publication, *, by: str = "school", amphoe=None, school=None) -> FlatTable:
     table = statistics.students_by_grade_sex(pub, by=by, amphoe=amphoe, school=school)
     key_header = {"school": _("รหัสโรงเรียน"), "amphoe": _("รหัสอำเภอ"), "district": _("ขอบเขต")}[by]
-    headers = [key_header, _("ชื่อ")]
+    headers, keys = [key_header, _("ชื่อ")], ["code", "name"]
     if by == "school":
         headers.append(_("อำเภอ"))
+        keys.append("amphoe")
     for grade in table.grades:
         headers += [f"{grade} {_('ชาย')}", f"{grade} {_('หญิง')}"]
+        keys += [f"{grade_key(grade)}_male", f"{grade_key(grade)}_female"]
     headers += [_("รวมชาย"), _("รวมหญิง"), _("รวม")]
+    keys += ["male", "female", "total"]
     rows = []
     for row in [*table.rows, table.totals] if by != "district" else table.rows:
         line = [row.key if row.key != "total" else "", row.label]
@@ -74,26 +92,33 @@ def students_flat(pub: Publication, *, by: str = "school", amphoe=None, school=N
             line += [m, f]
         line += [row.male_total, row.female_total, row.grand_total]
         rows.append(line)
-    return FlatTable(f"students_by_{by}", table.title, table.source, headers, rows)
+    return FlatTable(f"students_by_{by}", table.title, table.source, headers, rows, keys)
+
+
+def _cell(cell: statistics.Cell):
+    """A shown count as a number; a hidden one as its text ("< 5" or "ปกปิด")."""
+    return cell.text if cell.suppressed else cell.value
 
 
 def category_flat(pub: Publication, category: str, *, by: str = "amphoe", school=None) -> FlatTable:
     selector = statistics.disadvantaged_by_type if category == "disadvantage" else statistics.disabled_by_type
     table = selector(pub, by=by, school=school)
-    headers = [_("รหัส"), _("ชื่อ")]
+    headers, keys = [_("รหัส"), _("ชื่อ")], ["code", "name"]
     if by == "school" or school:
         headers.append(_("อำเภอ"))
+        keys.append("amphoe")
     headers += [t.label for t in table.types] + [_("รวม")]
+    keys += [t.code for t in table.types] + ["total"]
     rows = []
     for row in table.rows:
         line = [row.key, row.label]
         if by == "school" or school:
             line.append(row.group)
-        rows.append(line + [c.text for c in row.cells] + [row.total.text])
+        rows.append(line + [_cell(c) for c in row.cells] + [_cell(row.total)])
     if not school:
         line = ["", table.totals.label] + ([""] if by == "school" else [])
-        rows.append(line + [c.text for c in table.totals.cells] + [table.totals.total.text])
-    return FlatTable(f"{category}_by_{by}", table.title, table.source, headers, rows)
+        rows.append(line + [_cell(c) for c in table.totals.cells] + [_cell(table.totals.total)])
+    return FlatTable(f"{category}_by_{by}", table.title, table.source, headers, rows, keys)
 
 
 # The catalogue entries publishing writes: slug → (title, category, description, tables).

@@ -176,9 +176,15 @@ def dataset_version_path(version, filename):
 
 
 def safe_filename(name: str) -> str:
-    """A file name that is safe in a URL path segment: letters, digits, dot, dash, underscore."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", name.rsplit("/", 1)[-1]).strip("-.") or "file"
-    return base[:120]
+    """A file name safe in a URL path segment (ASCII letters, digits, dot, dash, underscore), keeping
+    the extension: ``"ตาราง แก้ไข.csv"`` → ``"file.csv"``, ``"stats 2569.xlsx"`` → ``"stats-2569.xlsx"``."""
+    base = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem, dot, extension = base.rpartition(".")
+    if not dot:
+        stem, extension = base, ""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "file"
+    extension = re.sub(r"[^A-Za-z0-9]+", "", extension).lower()
+    return f"{stem[:100]}.{extension[:10]}" if extension else stem[:100]
 
 
 class DatasetVersion(models.Model):

@@ -240,6 +240,11 @@ class GradeSexRow:
     def grand_total(self) -> int:
         return self.male_total + self.female_total
 
+    @property
+    def cells(self) -> list[tuple[int, int, int, int]]:
+        """(position, male, female, total) per grade, for templates."""
+        return [(i, m, f, m + f) for i, (m, f) in enumerate(zip(self.male, self.female, strict=True))]
+
 
 @dataclass
 class GradeSexTable:
@@ -252,6 +257,11 @@ class GradeSexTable:
 
     def grade_cells(self, row: GradeSexRow) -> list[tuple[str, int, int, int]]:
         return [(grade, m, f, m + f) for grade, m, f in zip(self.grades, row.male, row.female, strict=True)]
+
+    @property
+    def grade_rows(self) -> list[tuple[str, int, int, int]]:
+        """(grade, male, female, total) of the totals row, one per grade."""
+        return self.grade_cells(self.totals)
 
 
 def students_by_grade_sex(
@@ -463,14 +473,21 @@ class _Matrix:
     types: list[Column]
     display: dict  # (school_id, code) -> "shown" | "small" | "secondary"
     amphoe_hidden: set  # (amphoe_id, code): amphoe totals hidden too
+    district_small: set  # codes whose district total is itself shown as "< 5"
 
 
 def _suppress(category: str, pub: Publication) -> _Matrix:
     """The publication's school × type matrix with every cell's display decided (see the module's
-    docstring): per amphoe and type, primary and complementary suppression of school cells; where an
-    amphoe's column cannot be protected (a single school), its amphoe total is hidden, and with it a
-    second amphoe's total (one holding a hidden non-zero cell), so that the district total gives
-    neither away."""
+    docstring). Per type:
+
+    1. in each amphoe, primary and complementary suppression of the school cells (``_protect_column``);
+    2. an amphoe whose column stays recoverable (a single school, or "< 5" cells that its small total
+       pins down) gets its amphoe total hidden;
+    3. hidden amphoe totals are protected against the district total the same way, with other amphoes'
+       totals as complementary cells — preferring amphoes that already hide a non-zero school cell, else
+       hiding one more school cell there so that its total cannot be summed from its schools;
+    4. if nothing is left to hide with, the district total of the type is itself shown as "< 5".
+    """
     schools = list(
         PublishedSchool.objects.filter(publication=pub)
         .select_related("amphoe")
@@ -481,36 +498,49 @@ def _suppress(category: str, pub: Publication) -> _Matrix:
     for school_id, code, n in rows.values_list("school", "code", "count"):
         counts[(school_id, code)] += n
     types = _types(category, {code for (_s, code) in counts})
-    display, amphoe_hidden = {}, set()
+    display, amphoe_hidden, district_small = {}, set(), set()
     by_amphoe = defaultdict(list)
     for s in schools:
         by_amphoe[s.amphoe_id].append(s)
     for column in types:
+        code = column.code
+
+        def value(s, code=code):
+            return counts[(s.school_id, code)]
+
+        flagged = []
         for amphoe_id, members in by_amphoe.items():
-            values = [counts[(s.school_id, column.code)] for s in members]
+            values = [value(s) for s in members]
             how = _protect_column(values)
             for s, h in zip(members, how, strict=True):
-                display[(s.school_id, column.code)] = h
+                display[(s.school_id, code)] = h
             if _recoverable(values, how):
-                amphoe_hidden.add((amphoe_id, column.code))
-        hidden_here = [a for a in by_amphoe if (a, column.code) in amphoe_hidden]
-        if len(hidden_here) == 1:
-            others = [a for a in by_amphoe if a not in hidden_here]
-            if others:
-                partner = min(
-                    others, key=lambda a: sum(counts[(s.school_id, column.code)] for s in by_amphoe[a])
-                )
-                amphoe_hidden.add((partner, column.code))
-                members = by_amphoe[partner]
-                if not any(
-                    display[(s.school_id, column.code)] != "shown" and counts[(s.school_id, column.code)]
-                    for s in members
-                ):
-                    positive = [s for s in members if counts[(s.school_id, column.code)] > 0]
-                    if positive:
-                        chosen = min(positive, key=lambda s: counts[(s.school_id, column.code)])
-                        display[(chosen.school_id, column.code)] = "secondary"
-    return _Matrix(schools, counts, types, display, amphoe_hidden)
+                flagged.append(amphoe_id)
+        if not flagged:
+            continue
+        totals = {a: sum(value(s) for s in members) for a, members in by_amphoe.items()}
+        hidden = list(flagged)
+
+        def level_how(amphoes, totals=totals):
+            return ["small" if 0 < totals[a] <= SMALL_COUNT_MAX else "secondary" for a in amphoes]
+
+        while _recoverable([totals[a] for a in hidden], level_how(hidden)):
+            candidates = [a for a in by_amphoe if a not in hidden and totals[a] > 0]
+            if not candidates:
+                district_small.add(code)
+                break
+
+            def hides_a_count(a, code=code):
+                return any(display[(s.school_id, code)] != "shown" and value(s) for s in by_amphoe[a])
+
+            partner = min(candidates, key=lambda a: (not hides_a_count(a), totals[a]))
+            if not hides_a_count(partner):
+                positive = [s for s in by_amphoe[partner] if value(s) > 0]
+                chosen = min(positive, key=value)
+                display[(chosen.school_id, code)] = "secondary"
+            hidden.append(partner)
+        amphoe_hidden.update((a, code) for a in hidden)
+    return _Matrix(schools, counts, types, display, amphoe_hidden, district_small)
 
 
 def _category_table(
@@ -555,11 +585,15 @@ def _category_table(
     if school:
         totals = CategoryRow("total", _("รวม"), list(rows[0].cells), rows[0].total) if rows else None
     else:
-        # District totals per type are always shown: they sum every school of the district.
+        # District totals per type are shown, unless a type's few children sit in one place that
+        # nothing else can cover (then "< 5"); the grand total hides with it.
         district = [sum(counts[(s.school_id, t.code)] for s in schools) for t in types]
-        totals = CategoryRow(
-            "total", _("รวมทั้งเขตพื้นที่"), [Cell.shown(v) for v in district], Cell.shown(sum(district))
-        )
+        cells = [
+            Cell.small() if t.code in matrix.district_small and v <= SMALL_COUNT_MAX else Cell.shown(v)
+            for v, t in zip(district, types, strict=True)
+        ]
+        grand = Cell.hidden() if any(c.suppressed for c in cells) else Cell.shown(sum(district))
+        totals = CategoryRow("total", _("รวมทั้งเขตพื้นที่"), cells, grand)
     if totals is None:
         totals = CategoryRow("total", _("รวม"), [Cell.shown(0) for _t in types], Cell.shown(0))
     has_suppressed = any(c.suppressed for r in rows for c in [*r.cells, r.total])
@@ -633,3 +667,12 @@ def buildings_by_type_condition(pub: Publication | None = None) -> NotPublished:
 
 def published_school(pub: Publication, code: str) -> PublishedSchool | None:
     return PublishedSchool.objects.filter(publication=pub, code=code).select_related("amphoe").first()
+
+
+def school_figures(code: str, kind: str = Round.Kind.DMC) -> GradeSexTable | None:
+    """The school's students by grade and sex in the kind's current publication (for the school's
+    public profile), or None when the school is not in it."""
+    publication = current_publication(kind)
+    if publication is None or not PublishedSchool.objects.filter(publication=publication, code=code).exists():
+        return None
+    return students_by_grade_sex(publication, by="school", school=code)

@@ -171,24 +171,20 @@ def statistics_special(request):
 
 @cached_public_page
 def download_list(request):
+    """Datasets by category, each with its latest version's files (two queries)."""
     datasets = list(
         Dataset.objects.annotate(latest_number=Max("versions__number")).filter(latest_number__isnull=False)
     )
-    latest = {
-        (v.dataset_id, v.number): v
-        for v in DatasetVersion.objects.filter(
-            number__in={d.latest_number for d in datasets}, dataset__in=datasets
-        ).order_by("file_format")
-    }
+    latest = {(d.pk, d.latest_number) for d in datasets}
     files = {}
-    for v in DatasetVersion.objects.filter(dataset__in=datasets).order_by("file_format"):
-        files.setdefault((v.dataset_id, v.number), []).append(v)
+    for version in DatasetVersion.objects.filter(dataset__in=datasets).order_by("file_format"):
+        if (version.dataset_id, version.number) in latest:
+            files.setdefault(version.dataset_id, []).append(version)
     groups = {}
     for dataset in datasets:
-        dataset.latest_files = files.get((dataset.pk, dataset.latest_number), [])
+        dataset.latest_files = files.get(dataset.pk, [])
         dataset.latest_as_of = next((v.data_as_of for v in dataset.latest_files if v.data_as_of), None)
         groups.setdefault(dataset.get_category_display(), []).append(dataset)
-    del latest
     return render(
         request,
         "reports/download_list.html",
@@ -257,7 +253,7 @@ def publishing(request):
         pub.is_current = pub.pk in current_ids
         by_round.setdefault(pub.round_id, []).append(pub)
     for round_ in rounds:
-        round_.publications = by_round.get(round_.pk, [])
+        round_.published = by_round.get(round_.pk, [])
     return render(
         request,
         "reports/publishing.html",
