@@ -283,3 +283,16 @@ def test_a_failed_build_says_why(district_staff, publication, monkeypatch):
     assert booklet.status == "failed" and "แบบอักษรหาย" in booklet.error
     assert AuditLog.objects.filter(action="reports.booklet.failed").exists()
     assert services.booklet_build(booklet.pk).status == "failed"  # run twice: left alone
+
+
+def test_a_booklet_of_a_real_publication_holds_only_accepted_schools(closed_round, district_staff, tmp_path):
+    """Published through the real service from accepted submissions (tests/reports/conftest.py): the
+    school whose data was not accepted is nowhere in the booklet, and the totals are the accepted ones."""
+    from reports.services import publication_create
+
+    publication = publication_create(closed_round, actor=district_staff)
+    path = tmp_path / "real.pdf"
+    services.render_booklet(publication, path)
+    text = normalise(poppler("pdftotext", str(path), "-"))
+    assert normalise("บ้านยังไม่รับรอง") not in text
+    assert normalise("ดูแลโรงเรียนในสังกัด 4 โรง ใน 2 อำเภอ มีนักเรียนรวม 25 คน (ชาย 12 คน หญิง 13 คน)") in text
