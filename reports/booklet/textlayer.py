@@ -15,8 +15,9 @@ of text that contains a complex-script character is drawn inside a marked-conten
 
     /Span <</ActualText <FEFF…>>> BDC  …glyphs…  EMC
 
-Text extractors and viewers (poppler's pdftotext, pdf.js, Acrobat, PDFium) replace the glyphs' own
-mapping with that text. Lines that are plain Latin are left as WeasyPrint draws them.
+Text extraction that follows the standard (poppler's pdftotext, tested here; Acrobat) takes that text
+instead of the glyphs' own mapping, and search and copy-and-paste with it. Lines that are plain Latin
+are left as WeasyPrint draws them.
 
 The span wraps ``draw_first_line`` (one call per laid-out line of one text box, also used for SVG text),
 so we depend on its signature and on its drawing exactly ``textbox.pango_layout``'s first line, nothing

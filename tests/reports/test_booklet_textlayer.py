@@ -72,6 +72,18 @@ def test_layout_mode_text_is_right_too(sample_pdf):
         assert normalise(line) in text
 
 
+def test_wrapped_thai_paragraphs_come_back_whole(tmp_path):
+    """Thai breaks lines between words without spaces: each laid-out line carries its own piece."""
+    paragraph = " ".join(LINES[:5]) * 3
+    html = f"""<style>body {{ font-family: {render.FONT_FAMILY}; font-size: 14pt; width: 60mm }}</style>
+      <p>{paragraph}</p>"""
+    path = tmp_path / "wrapped.pdf"
+    render.html_to_document(html).write_pdf(path)
+    text = pdf_text(path)
+    assert len(text.strip().splitlines()) > 5  # it did wrap
+    assert "".join(normalise(text).split()) == "".join(normalise(paragraph).split())
+
+
 def test_without_the_fix_weasyprint_writes_a_wrong_text_layer(tmp_path, monkeypatch):
     """Why the fix exists: WeasyPrint's own mapping gives "สำนักงำน" for "สำนักงาน". If this ever
     passes with the original function, WeasyPrint has fixed it and textlayer can go."""
