@@ -296,3 +296,17 @@ def test_a_booklet_of_a_real_publication_holds_only_accepted_schools(closed_roun
     text = normalise(poppler("pdftotext", str(path), "-"))
     assert normalise("บ้านยังไม่รับรอง") not in text
     assert normalise("ดูแลโรงเรียนในสังกัด 4 โรง ใน 2 อำเภอ มีนักเรียนรวม 25 คน (ชาย 12 คน หญิง 13 คน)") in text
+
+
+def test_the_booklet_page_reads_in_a_fixed_number_of_queries(
+    client_for, district_staff, publication, django_assert_max_num_queries
+):
+    for version in range(1, 6):
+        Booklet.objects.create(
+            year=2569, publication=publication, version=version, status="done", built_by=district_staff
+        )
+    client = client_for(district_staff)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("booklets:list"))
+    assert response.status_code == 200
+    assert len(re.findall(r'href="/staff/booklets/\d+/download/"', response.content.decode())) == 5
