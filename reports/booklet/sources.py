@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 
 from aoc.thaidate import format_date
 from reports import charts, statistics
-from reports.models import Publication, PublishedSchool
+from reports.models import Publication
 from schools.models import School, SizeScheme
 
 from .content import Chart, SchoolFigures, Section, StrongRow, Table, assemble
@@ -124,8 +124,7 @@ def booklet_content(publication: Publication):
     grades = list(by_school.grades)
     grade_rows = {row.key: row for row in by_school.rows}
     schools = []
-    published = PublishedSchool.objects.filter(publication=publication).select_related("amphoe")
-    for school in published.order_by("amphoe__dopa_code", "name_th"):
+    for school in statistics.school_list(publication).rows:
         row = grade_rows.get(school.code)
         by_grade = {}
         if row is not None:
@@ -133,9 +132,10 @@ def booklet_content(publication: Publication):
         schools.append(
             SchoolFigures(
                 code=school.code,
-                name=school.name_th,
-                amphoe=school.amphoe.name_th,
-                level=school.get_level_display(),
+                # The tables' column says โรงเรียน already.
+                name=school.name.removeprefix("โรงเรียน"),
+                amphoe=school.amphoe,
+                level=school.level_label,
                 size=school.size_label,
                 band=school.small_band_label,
                 by_grade=by_grade,
