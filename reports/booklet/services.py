@@ -33,9 +33,12 @@ def booklet_request(publication: Publication, *, actor) -> Booklet:
     """Queue a new version of the booklet of ``publication``'s academic year."""
     if not can_build_booklet(actor):
         raise PermissionDenied
-    publication = Publication.objects.select_related("round").get(pk=publication.pk)
+    # Two clicks at once on the same data wait for each other here; the version number is also unique
+    # per year in the database.
+    publication = (
+        Publication.objects.select_for_update(of=("self",)).select_related("round").get(pk=publication.pk)
+    )
     year = publication.round.academic_year
-    # Lock the year's versions so two requests at once cannot take the same number.
     list(Booklet.objects.select_for_update().filter(year=year).values_list("pk", flat=True))
     if Booklet.objects.filter(
         publication=publication, status__in=[Booklet.Status.QUEUED, Booklet.Status.RUNNING]
