@@ -17,6 +17,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Libraries WeasyPrint loads at run time to lay out and write the annual booklet (PDF).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/*
+
 # Python dependencies first: this layer is rebuilt only when pyproject.toml changes.
 # (psycopg[binary] and Pillow come as wheels; nothing needs a compiler.)
 COPY pyproject.toml /tmp/build/

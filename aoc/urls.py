@@ -68,6 +68,7 @@ urlpatterns = [
     path("", include("datacollection.urls")),
     path("", include("gis.urls")),
     path("", include("reports.urls")),
+    path("", include("reports.booklet.urls")),
     path("api/v1/", include("aoc.api_urls")),
 ]
 

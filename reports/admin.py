@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from aoc.admin import AuditedAdminMixin, ReadOnlyAdmin
-from reports.models import Dataset, DatasetVersion, Publication
+from reports.models import Booklet, Dataset, DatasetVersion, Publication
 
 
 # Publications and dataset files are written by the services (publishing, the upload page) with their
@@ -32,3 +32,10 @@ class DatasetAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Booklets are built by reports.tasks.booklet_build from the booklet page; the admin only shows them.
+@admin.register(Booklet)
+class BookletAdmin(ReadOnlyAdmin):
+    list_display = ("year", "version", "publication", "status", "pages", "built_by", "finished_at")
+    list_filter = ("status", "year")

@@ -241,3 +241,66 @@ class DatasetVersion(models.Model):
             "reports:download-version",
             kwargs={"slug": self.dataset.slug, "number": self.number, "filename": self.filename},
         )
+
+
+def booklet_path(booklet, filename):
+    return f"reports/booklets/{booklet.year}/{filename}"
+
+
+class Booklet(models.Model):
+    """One version of the annual information booklet (PDF) of one publication: built in the background
+    (``reports.tasks.booklet_build``), kept, listed for download; public once built, because its data
+    is a publication's, and nothing unpublished ever becomes a publication."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังจัดทำ")
+        DONE = "done", _("เสร็จแล้ว")
+        FAILED = "failed", _("ไม่สำเร็จ")
+
+    year = models.PositiveSmallIntegerField(_("ปีการศึกษา (พ.ศ.)"))
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("การเผยแพร่"), on_delete=models.PROTECT, related_name="booklets"
+    )
+    version = models.PositiveIntegerField(_("ฉบับที่"))
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("ความคืบหน้า (%)"), default=0)
+    stage = models.CharField(_("ขั้นตอน"), max_length=200, blank=True)
+    file = models.FileField(
+        _("ไฟล์"), upload_to=booklet_path, storage=private_storage, max_length=300, blank=True
+    )
+    pages = models.PositiveIntegerField(_("จำนวนหน้า"), default=0)
+    size = models.PositiveBigIntegerField(_("ขนาด (ไบต์)"), default=0)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    created_at = models.DateTimeField(_("สั่งจัดทำเมื่อ"), auto_now_add=True)
+    started_at = models.DateTimeField(_("เริ่มเมื่อ"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้สั่งจัดทำ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("เอกสารสารสนเทศประจำปี")
+        verbose_name_plural = _("เอกสารสารสนเทศประจำปี")
+        ordering = ["-year", "-version"]
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="booklet_unique_version")]
+
+    def __str__(self):
+        return f"{self.year} ฉบับที่ {self.version}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)
+
+    @property
+    def filename(self) -> str:
+        return f"booklet-{self.year}-v{self.version}.pdf"

@@ -137,6 +137,26 @@ else
     echo "$NPM_HASH" >"$NPM_STAMP"
 fi
 
+# --- Libraries for the PDF booklet ----------------------------------------------------------------
+# WeasyPrint (reports/booklet) lays out text with Pango and subsets fonts with HarfBuzz; the tests read
+# the booklet back with poppler's pdftotext/pdffonts/pdftoppm.
+if command -v dpkg-query >/dev/null 2>&1; then
+    pdf_missing=()
+    pdf_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+    if [ "$WANT_TEST" = 1 ]; then pdf_packages+=(poppler-utils); fi
+    for p in "${pdf_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || pdf_missing+=("$p")
+    done
+    if [ "${#pdf_missing[@]}" -gt 0 ]; then
+        if can_apt; then
+            apt_install "${pdf_missing[@]}"
+        else
+            die "the PDF booklet needs these Debian packages: ${pdf_missing[*]}
+  Debian/Ubuntu (as root): apt-get install ${pdf_missing[*]}"
+        fi
+    fi
+fi
+
 # --- Browser for the browser tests ----------------------------------------------------------------
 if [ "$WANT_TEST" = 1 ]; then
     CHROMIUM=/usr/bin/chromium
