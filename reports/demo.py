@@ -44,12 +44,6 @@ def seed_demo_publications(*, today: datetime.date | None = None) -> Publication
     today = today or timezone.localdate()
     year_be = thaidate.academic_year(today)
     result = PublicationsSeedResult()
-    current = Round.objects.filter(slug=Round.make_slug(Round.Kind.DMC, year_be, 1)).first()
-    if current is None:
-        return result
-    if not current.publications.exists() and not services.publication_check(current):
-        services.publication_create(current, actor=None, is_generated=True)
-        result.created.append(current.slug)
     # EMIS and B-OBEC round 1 (accepted for every school by ``datacollection.demo``): ratios, staff and
     # buildings on the public pages.
     for kind in (Round.Kind.EMIS, Round.Kind.BOBEC):
@@ -57,6 +51,12 @@ def seed_demo_publications(*, today: datetime.date | None = None) -> Publication
         if round_ is not None and not round_.publications.exists() and not services.publication_check(round_):
             services.publication_create(round_, actor=None, is_generated=True)
             result.created.append(round_.slug)
+    current = Round.objects.filter(slug=Round.make_slug(Round.Kind.DMC, year_be, 1)).first()
+    if current is None:
+        return result
+    if not current.publications.exists() and not services.publication_check(current):
+        services.publication_create(current, actor=None, is_generated=True)
+        result.created.append(current.slug)
     base = current.publications.order_by("-published_at").first()
     if base is None:
         return result

@@ -340,3 +340,19 @@ def test_api_staff_and_buildings(client, emis_publication, bobec_publication):
     assert rows[1][:6] == ["classroom", "อาคารเรียน", "1", "1", "1", "3"]
     # Another kind's publication is not found here.
     assert client.get(f"/api/v1/statistics/ratios/?publication={bobec_publication.pk}").status_code == 404
+
+
+def test_the_demo_publishes_its_emis_and_bobec_rounds_once(district_staff, schools, client):
+    from reports.demo import seed_demo_publications
+
+    _emis(district_staff, schools)
+    _bobec(district_staff, schools)
+    result = seed_demo_publications(today=datetime.date(2026, 11, 25))
+    assert result.created == ["emis-2569-1", "bobec-2569-1"]  # no DMC round in this district
+    assert seed_demo_publications(today=datetime.date(2026, 11, 25)).created == []
+    emis = statistics.current_publication(Round.Kind.EMIS)
+    assert emis.is_generated and emis.published_by is None
+    assert statistics.ratios(emis).totals.students_per_teacher == 11.4
+    home = client.get(reverse("reports:statistics")).content.decode()
+    assert "ยังไม่มีข้อมูลสถิติที่เผยแพร่" in home  # no DMC round: the overview says so
+    assert "11.4" in client.get(reverse("reports:statistics-staff")).content.decode()
