@@ -356,3 +356,37 @@ def test_the_demo_publishes_its_emis_and_bobec_rounds_once(district_staff, schoo
     home = client.get(reverse("reports:statistics")).content.decode()
     assert "ยังไม่มีข้อมูลสถิติที่เผยแพร่" in home  # no DMC round: the overview says so
     assert "11.4" in client.get(reverse("reports:statistics-staff")).content.decode()
+
+
+def test_no_emis_or_bobec_page_file_or_endpoint_carries_personal_data(
+    client, district_staff, emis_publication, bobec_publication
+):
+    """The publisher's name and the school officers' e-mail addresses appear nowhere public; no
+    building's free text (its note) is published."""
+    Building.objects.update(note="หมายเหตุภายในของโรงเรียน")
+    secrets = {district_staff.last_name, district_staff.email, "หมายเหตุภายในของโรงเรียน"}
+    pages = [
+        reverse("reports:statistics"),
+        reverse("reports:statistics-staff"),
+        reverse("reports:statistics-staff") + "?by=school",
+        reverse("reports:statistics-buildings") + "?by=amphoe",
+        reverse("reports:statistics-buildings") + "?by=school&amphoe=9011",
+        reverse("reports:downloads"),
+    ]
+    api = [f"/api/v1/statistics/{name}/" for name in ("ratios", "staff", "buildings")]
+    bodies = [client.get(url).content.decode() for url in pages + api]
+    bodies += [client.get(url + "?format=csv").content.decode("utf-8-sig") for url in api]
+    for version in DatasetVersion.objects.filter(file_format="csv"):
+        bodies.append(b"".join(client.get(version.get_absolute_url()).streaming_content).decode("utf-8-sig"))
+    assert len(bodies) == len(pages) + 2 * len(api) + 3
+    for body in bodies:
+        assert not any(secret in body for secret in secrets if secret)
+
+
+def test_staff_and_buildings_pages_take_a_fixed_number_of_queries(
+    client, emis_publication, bobec_publication, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("reports:statistics-staff") + "?by=school").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("reports:statistics-buildings") + "?by=school").status_code == 200
