@@ -22,103 +22,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from aoc.models import AuditLog
-from datacollection import services as round_services
-from datacollection.models import Building, EmisStaffCount, EmisStudentCount, Round, Submission
+from datacollection.models import Building, EmisStaffCount, Round
 from reports import statistics
 from reports.models import DatasetVersion, Publication
 from reports.services import publication_create
-from tests.datacollection.bobec_support import bobec_round
-from tests.datacollection.emis_support import emis_round
-from tests.factories import SchoolFactory, amphoe
-
-S = Submission.Status
-DATES = {"deadline": datetime.date(2026, 6, 30), "closes_on": datetime.date(2026, 7, 15)}
+from tests.reports.emis_bobec_support import bobec_with_data, emis_with_data, make_schools
 
 
 @pytest.fixture
 def schools(db):
-    return {
-        "A": SchoolFactory(name_th="ก", amphoe=amphoe("9011")),
-        "B": SchoolFactory(name_th="ข", amphoe=amphoe("9011")),
-        "C": SchoolFactory(name_th="ค", amphoe=amphoe("9013")),
-        "D": SchoolFactory(name_th="ง ยังไม่รับรอง", amphoe=amphoe("9011")),
-    }
-
-
-def _submissions(round_, schools, *, accepted=("A", "B", "C")):
-    subs = {}
-    for key, school in schools.items():
-        submission = Submission.objects.get(round=round_, school=school)
-        submission.status = S.ACCEPTED if key in accepted else S.SUBMITTED
-        submission.save(update_fields=["status"])
-        subs[key] = submission
-    return subs
-
-
-def _emis(staff, schools, *, close=True, accepted=("A", "B", "C")):
-    round_ = emis_round(actor=staff, schools=list(schools.values()), **DATES)
-    subs = _submissions(round_, schools, accepted=accepted)
-    students = {
-        "A": [("ป.1", 10, 8, 1), ("ป.2", 7, 5, 1)],
-        "B": [("ป.1", 20, 22, 2)],
-        "C": [("ป.1", 4, 4, 0)],
-        "D": [("ป.1", 50, 50, 4)],
-    }
-    EmisStudentCount.objects.bulk_create(
-        EmisStudentCount(submission=subs[k], grade=g, male=m, female=f, rooms=r)
-        for k, rows in students.items()
-        for g, m, f, r in rows
-    )
-    staff_rows = {
-        "A": [("director", "none", 1, 0), ("teacher", "k1", 0, 2), ("teacher", "k2", 1, 0),
-              ("assistant_teacher", "none", 0, 1), ("temporary_employee", "none", 0, 1)],
-        "B": [("director", "k3", 0, 1), ("teacher", "k1", 1, 2)],
-        "C": [("temporary_employee", "none", 1, 0), ("teacher", "k1", 0, 0)],
-        "D": [("teacher", "k1", 10, 0)],
-    }  # fmt: skip
-    EmisStaffCount.objects.bulk_create(
-        EmisStaffCount(submission=subs[k], category=c, rank=r, male=m, female=f)
-        for k, rows in staff_rows.items()
-        for c, r, m, f in rows
-    )
-    if close:
-        round_ = round_services.round_close(round_, actor=staff)
-    return round_
-
-
-def _bobec(staff, schools, *, close=True):
-    round_ = bobec_round(actor=staff, schools=list(schools.values()), **DATES)
-    subs = _submissions(round_, schools)
-
-    def building(key, building_type, sequence, condition, **extra):
-        return Building(
-            submission=subs[key], building_type=building_type, sequence=sequence, condition=condition,
-            year_built=2530, **extra,
-        )  # fmt: skip
-
-    Building.objects.bulk_create(
-        [
-            building("A", "classroom", 1, "good"),
-            building("A", "classroom", 2, "poor"),
-            building("A", "classroom", 3, "poor", demolished_on=datetime.date(2025, 1, 1)),
-            building("A", "toilet", 1, "poor"),
-            building("B", "classroom", 1, "fair"),
-            *[building("D", "classroom", n, "good") for n in range(1, 6)],
-        ]
-    )
-    if close:
-        round_ = round_services.round_close(round_, actor=staff)
-    return round_
+    return make_schools()
 
 
 @pytest.fixture
 def emis_publication(district_staff, schools):
-    return publication_create(_emis(district_staff, schools), actor=district_staff)
+    return publication_create(emis_with_data(district_staff, schools), actor=district_staff)
 
 
 @pytest.fixture
 def bobec_publication(district_staff, schools):
-    return publication_create(_bobec(district_staff, schools), actor=district_staff)
+    return publication_create(bobec_with_data(district_staff, schools), actor=district_staff)
 
 
 # --- Ratios ---------------------------------------------------------------------------------------
@@ -219,8 +142,8 @@ def test_buildings_by_type_and_condition(bobec_publication):
 
 
 def test_emis_and_bobec_figures_are_not_public_before_publishing(client, district_staff, schools):
-    _emis(district_staff, schools)
-    _bobec(district_staff, schools)
+    emis_with_data(district_staff, schools)
+    bobec_with_data(district_staff, schools)
     assert isinstance(statistics.ratios(None), statistics.NotPublished)
     assert isinstance(statistics.staff_by_position(None), statistics.NotPublished)
     assert isinstance(statistics.buildings_by_type_condition(None), statistics.NotPublished)
@@ -232,7 +155,7 @@ def test_emis_and_bobec_figures_are_not_public_before_publishing(client, distric
 
 
 def test_an_open_emis_round_cannot_be_published(district_staff, schools):
-    round_ = _emis(district_staff, schools, close=False)
+    round_ = emis_with_data(district_staff, schools, close=False)
     with pytest.raises(ValidationError) as error:
         publication_create(round_, actor=district_staff)
     assert "ปิดรอบก่อนจึงจะเผยแพร่ได้" in str(error.value)
@@ -258,7 +181,7 @@ def test_a_dmc_publication_is_no_source_of_emis_figures(emis_publication):
 def test_district_staff_publish_an_emis_round_from_the_page(
     client_for, district_staff, schools, django_capture_on_commit_callbacks
 ):
-    round_ = _emis(district_staff, schools)
+    round_ = emis_with_data(district_staff, schools)
     client = client_for(district_staff)
     assert round_.slug in client.get(reverse("reports:publishing")).content.decode()
     preview = client.get(reverse("reports:publishing-preview", args=[round_.slug]))
@@ -294,7 +217,7 @@ def test_publishing_a_bobec_round_writes_its_dataset(district_staff, schools, bo
 
 @pytest.mark.parametrize("persona", ["ict_staff", "director", "officer_a"])
 def test_other_roles_cannot_publish_emis_or_bobec(client_for, personas, district_staff, schools, persona):
-    for round_ in (_emis(district_staff, schools), _bobec(district_staff, schools)):
+    for round_ in (emis_with_data(district_staff, schools), bobec_with_data(district_staff, schools)):
         response = client_for(personas[persona]).post(reverse("reports:publish", args=[round_.slug]))
         assert response.status_code == 403
         with pytest.raises(PermissionDenied):
@@ -345,8 +268,8 @@ def test_api_staff_and_buildings(client, emis_publication, bobec_publication):
 def test_the_demo_publishes_its_emis_and_bobec_rounds_once(district_staff, schools, client):
     from reports.demo import seed_demo_publications
 
-    _emis(district_staff, schools)
-    _bobec(district_staff, schools)
+    emis_with_data(district_staff, schools)
+    bobec_with_data(district_staff, schools)
     result = seed_demo_publications(today=datetime.date(2026, 11, 25))
     assert result.created == ["emis-2569-1", "bobec-2569-1"]  # no DMC round in this district
     assert seed_demo_publications(today=datetime.date(2026, 11, 25)).created == []
