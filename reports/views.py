@@ -189,7 +189,12 @@ def statistics_staff(request):
             "amphoe": amphoe,
             "ratios": ratios,
             "staff": staff,
-            "ratios_chart": charts.ratios_chart(ratios, chart_id="chart-ratios"),
+            # Per school only within one amphoe: a bar for each of the district's schools would be a
+            # chart metres long.
+            "ratios_chart": charts.ratios_chart(
+                ratios if by == "amphoe" or amphoe else statistics.ratios(pub, by="amphoe"),
+                chart_id="chart-ratios",
+            ),
             "staff_chart": charts.staff_chart(staff, chart_id="chart-staff"),
             "amphoes": Amphoe.objects.filter(pk__in=pub.schools.values("amphoe")).order_by("dopa_code"),
         }
