@@ -210,12 +210,21 @@ def _build_dmc(publication: Publication, accepted: list) -> None:
     )  # fmt: skip
 
 
-def _lookup(list_name: str) -> dict[str, tuple[str, int]]:
-    """code → (label, order) of one lookup list."""
-    return {
+UNLISTED_ORDER = 999  # a code no longer in its lookup list comes last, labelled with the code itself
+
+
+def _lookup(list_name: str):
+    """``label_and_order(code)`` for one lookup list: the label and position of a code, copied into the
+    snapshot so that a later edit of the list does not rewrite a publication."""
+    values = {
         v.code: (v.label, v.order)
         for v in LookupValue.objects.filter(list=list_name).only("code", "label", "order")
     }
+
+    def label_and_order(code: str) -> tuple[str, int]:
+        return values.get(code, (code, UNLISTED_ORDER))
+
+    return label_and_order
 
 
 def _build_emis(publication: Publication, accepted: list) -> None:
@@ -230,19 +239,22 @@ def _build_emis(publication: Publication, accepted: list) -> None:
         )
         for r in rows
     )  # fmt: skip
-    categories = _lookup(LookupValue.List.EMIS_STAFF_CATEGORY)
-    ranks = _lookup(LookupValue.List.EMIS_RANK)
-    PublishedStaff.objects.bulk_create(
-        PublishedStaff(
-            publication=publication, school_id=r["submission__school_id"], category=r["category"],
-            category_label=categories.get(r["category"], (r["category"], 0))[0],
-            category_order=categories.get(r["category"], ("", 999))[1], rank=r["rank"],
-            rank_label=ranks.get(r["rank"], (r["rank"], 0))[0],
-            is_teaching=r["category"] in EMIS_TEACHING_CATEGORIES, male=r["male"], female=r["female"],
-        )
-        for r in emis_staff(round_, by_rank=True)
-        if r["total"]
-    )  # fmt: skip
+    category_of = _lookup(LookupValue.List.EMIS_STAFF_CATEGORY)
+    rank_of = _lookup(LookupValue.List.EMIS_RANK)
+    staff = []
+    for r in emis_staff(round_, by_rank=True):
+        if not r["total"]:
+            continue
+        category_label, category_order = category_of(r["category"])
+        staff.append(
+            PublishedStaff(
+                publication=publication, school_id=r["submission__school_id"], category=r["category"],
+                category_label=category_label, category_order=category_order, rank=r["rank"],
+                rank_label=rank_of(r["rank"])[0], is_teaching=r["category"] in EMIS_TEACHING_CATEGORIES,
+                male=r["male"], female=r["female"],
+            )
+        )  # fmt: skip
+    PublishedStaff.objects.bulk_create(staff)
     students = defaultdict(lambda: (0, 0))
     for r in rows:
         male, female = students[r["school_id"]]
@@ -252,15 +264,17 @@ def _build_emis(publication: Publication, accepted: list) -> None:
 
 def _build_bobec(publication: Publication, accepted: list) -> None:
     """B-OBEC: standing buildings per school, type and condition (accepted submissions only)."""
-    types = _lookup(LookupValue.List.BUILDING_TYPE)
-    PublishedBuildingCount.objects.bulk_create(
-        PublishedBuildingCount(
-            publication=publication, school_id=r["school_id"], building_type=r["building_type"],
-            type_label=types.get(r["building_type"], (r["building_type"], 0))[0],
-            type_order=types.get(r["building_type"], ("", 999))[1], condition=r["condition"], count=r["n"],
-        )
-        for r in building_counts(publication.round, level="school")
-    )  # fmt: skip
+    type_of = _lookup(LookupValue.List.BUILDING_TYPE)
+    counts = []
+    for r in building_counts(publication.round, level="school"):
+        type_label, type_order = type_of(r["building_type"])
+        counts.append(
+            PublishedBuildingCount(
+                publication=publication, school_id=r["school_id"], building_type=r["building_type"],
+                type_label=type_label, type_order=type_order, condition=r["condition"], count=r["n"],
+            )
+        )  # fmt: skip
+    PublishedBuildingCount.objects.bulk_create(counts)
     _published_schools(publication, accepted, None)
 
 

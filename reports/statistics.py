@@ -767,7 +767,8 @@ def ratios(
             row_for(a.dopa_code, a.name_th, ids)
             for a, ids in sorted(by_amphoe.items(), key=lambda i: i[0].dopa_code)
         ]
-    totals = row_for("district", _("รวมทั้งเขตพื้นที่"), [s.school_id for s in schools])
+    total_label = _("รวม") if amphoe or school else _("รวมทั้งเขตพื้นที่")
+    totals = row_for("district", total_label, [s.school_id for s in schools])
     note = _(
         "นักเรียนและห้องเรียนตามที่โรงเรียนรายงานใน EMIS ครู = ครู + ครูผู้ช่วย ทุกวิทยฐานะ "
         "ทั้งหมดจากการเผยแพร่ EMIS รอบเดียวกัน “–” = หารไม่ได้ (ไม่มีครูหรือห้องเรียน)"
@@ -869,7 +870,7 @@ def staff_by_position(
             row_for(a.dopa_code, a.name_th, i)
             for a, i in sorted(grouped.items(), key=lambda i: i[0].dopa_code)
         ]
-    totals = row_for("total", _("รวมทั้งเขตพื้นที่"), list(ids))
+    totals = row_for("total", _("รวม") if amphoe or school else _("รวมทั้งเขตพื้นที่"), list(ids))
     # Ranks in the lookup list's order (ไม่มีวิทยฐานะ, คศ.1 … คศ.5), with the labels published.
     rank_columns = [Column(c.code, ranks[c.code]) for c in _types(LookupValue.List.EMIS_RANK, set(ranks))]
     rank_rows = [
