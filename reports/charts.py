@@ -331,3 +331,40 @@ def category_chart(table, *, chart_id=None) -> SafeString:
         colour=PALETTE[2],
         chart_id=chart_id,
     )
+
+
+def ratios_chart(table, *, chart_id=None) -> SafeString:
+    """Students per teacher of each row (amphoe or school) and the district, from ``ratios``; a row
+    without teachers has no bar."""
+    rows = [r for r in [*table.rows, table.totals] if r.students_per_teacher is not None]
+    return bar_chart(
+        [r.label for r in rows],
+        [r.students_per_teacher for r in rows],
+        title=f"{_('นักเรียนต่อครู')} ({_stamp(table.source)})",
+        unit=_("คนต่อครู 1 คน"),
+        chart_id=chart_id,
+    )
+
+
+def staff_chart(table, *, chart_id=None) -> SafeString:
+    """The staff of the rows shown per position, from ``staff_by_position``."""
+    return bar_chart(
+        [c.label for c in table.categories],
+        table.totals.total,
+        title=f"{table.title} ({_stamp(table.source)})",
+        unit=_("คน"),
+        colour=PALETTE[2],
+        chart_id=chart_id,
+    )
+
+
+def buildings_chart(table, *, chart_id=None) -> SafeString:
+    """Buildings per amphoe stacked by condition (from ``buildings_by_type_condition(by="amphoe")``)."""
+    units = [r for r in table.rows if ":" not in r.key]
+    return column_chart(
+        [r.label for r in units],
+        [(c.label, [r.counts[i] for r in units]) for i, c in enumerate(table.columns)],
+        title=f"{table.title} ({_stamp(table.source)})",
+        stacked=True,
+        chart_id=chart_id,
+    )

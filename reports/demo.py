@@ -3,6 +3,8 @@
 - DMC round 1 of the current academic year (every school accepted by ``datacollection.demo``) is
   published through the real service, so the public pages, the downloads and the API show figures
   from the first ``make run``.
+- EMIS and B-OBEC round 1 (both accepted for every school) are published the same way, so the ratios,
+  staff and buildings pages have figures too.
 - For the trend pages, the rounds 1 and 2 of the three academic years before are added as closed rounds
   with generated publications: each school's figures of this year scaled back by a steady decline (as
   Thai primary enrolment has been falling), marked "ข้อมูลตัวอย่าง (สร้างขึ้น)" like the rest of the demo.
@@ -42,6 +44,13 @@ def seed_demo_publications(*, today: datetime.date | None = None) -> Publication
     today = today or timezone.localdate()
     year_be = thaidate.academic_year(today)
     result = PublicationsSeedResult()
+    # EMIS and B-OBEC round 1 (accepted for every school by ``datacollection.demo``): ratios, staff and
+    # buildings on the public pages.
+    for kind in (Round.Kind.EMIS, Round.Kind.BOBEC):
+        round_ = Round.objects.filter(slug=Round.make_slug(kind, year_be, 1)).first()
+        if round_ is not None and not round_.publications.exists() and not services.publication_check(round_):
+            services.publication_create(round_, actor=None, is_generated=True)
+            result.created.append(round_.slug)
     current = Round.objects.filter(slug=Round.make_slug(Round.Kind.DMC, year_be, 1)).first()
     if current is None:
         return result

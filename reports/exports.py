@@ -121,6 +121,83 @@ def category_flat(pub: Publication, category: str, *, by: str = "amphoe", school
     return FlatTable(f"{category}_by_{by}", table.title, table.source, headers, rows, keys)
 
 
+def ratios_flat(pub: Publication, *, by: str = "amphoe", amphoe=None, school=None) -> FlatTable:
+    """Ratios as numbers with one decimal; a ratio that cannot be computed (no teacher, no room) is
+    empty in a file and ``null`` in JSON."""
+    table = statistics.ratios(pub, by=by, amphoe=amphoe, school=school)
+    headers, keys = [_("รหัส"), _("ชื่อ")], ["code", "name"]
+    if by == "school":
+        headers.append(_("อำเภอ"))
+        keys.append("amphoe")
+    headers += [_("โรงเรียน"), _("นักเรียน"), _("ครู"), _("ห้องเรียน"), _("นักเรียนต่อครู"),
+                _("นักเรียนต่อห้องเรียน"), _("ครูต่อโรงเรียน")]  # fmt: skip
+    keys += ["schools", "students", "teachers", "rooms", "students_per_teacher", "students_per_room",
+             "teachers_per_school"]  # fmt: skip
+    rows = []
+    for row in [*table.rows, table.totals]:
+        line = [row.key if row.key != "district" else "", row.label]
+        if by == "school":
+            line.append(row.group)
+        line += [row.schools, row.students, row.teachers, row.rooms, row.students_per_teacher,
+                 row.students_per_room, row.teachers_per_school]  # fmt: skip
+        rows.append(line)
+    return FlatTable(f"ratios_by_{by}", table.title, table.source, headers, rows, keys)
+
+
+def staff_flat(pub: Publication, *, by: str = "amphoe", amphoe=None, school=None) -> FlatTable:
+    table = statistics.staff_by_position(pub, by=by, amphoe=amphoe, school=school)
+    headers, keys = [_("รหัส"), _("ชื่อ")], ["code", "name"]
+    if by == "school":
+        headers.append(_("อำเภอ"))
+        keys.append("amphoe")
+    for c in table.categories:
+        headers += [f"{c.label} {_('ชาย')}", f"{c.label} {_('หญิง')}"]
+        keys += [f"{c.code}_male", f"{c.code}_female"]
+    headers += [_("รวมชาย"), _("รวมหญิง"), _("รวม")]
+    keys += ["male", "female", "total"]
+    rows = []
+    for row in [*table.rows, table.totals]:
+        line = [row.key if row.key != "total" else "", row.label]
+        if by == "school":
+            line.append(row.group)
+        for m, f in zip(row.male, row.female, strict=True):
+            line += [m, f]
+        line += [row.male_total, row.female_total, row.grand_total]
+        rows.append(line)
+    return FlatTable(f"staff_by_{by}", table.title, table.source, headers, rows, keys)
+
+
+def staff_rank_flat(pub: Publication) -> FlatTable:
+    table = statistics.staff_by_position(pub).ranks
+    headers = [_("รหัสตำแหน่ง"), _("ตำแหน่ง"), *[c.label for c in table.columns], _("รวม")]
+    rows = [[r.key, r.label, *r.counts, r.total] for r in table.rows]
+    rows.append(["", _("รวมทั้งเขตพื้นที่"), *table.totals, table.total])
+    keys = ["code", "name", *[f"rank_{c.code}" for c in table.columns], "total"]
+    return FlatTable("staff_by_rank", table.title, table.source, headers, rows, keys)
+
+
+def buildings_flat(pub: Publication, *, by: str = "school", amphoe=None, school=None) -> FlatTable:
+    """One row per building type (and amphoe or school with ``by``), conditions as columns."""
+    table = statistics.buildings_by_type_condition(pub, by=by, amphoe=amphoe, school=school)
+    unit = {"school": _("รหัสโรงเรียน"), "amphoe": _("รหัสอำเภอ"), "district": ""}[by]
+    headers, keys = [], []
+    if by != "district":
+        headers += [unit, _("โรงเรียน") if by == "school" else _("อำเภอ")]
+        keys += ["code", "name"]
+    headers += [_("รหัสประเภท"), _("ประเภทสิ่งก่อสร้าง"), *[c.label for c in table.columns], _("รวม")]
+    keys += ["type", "type_label", *[c.code for c in table.columns], "total"]
+    rows = []
+    for row in table.rows:
+        if by == "district":
+            rows.append([row.key, row.label, *row.counts, row.total])
+        elif ":" in row.key:
+            rows.append([row.key.split(":")[0], row.group, row.key.split(":")[1], row.label, *row.counts,
+                         row.total])  # fmt: skip
+    total_line = ["", _("รวมทั้งเขตพื้นที่")] if by == "district" else ["", _("รวมทั้งเขตพื้นที่"), "", ""]
+    rows.append([*total_line, *table.totals, table.total])
+    return FlatTable(f"buildings_by_{by}", table.title, table.source, headers, rows, keys)
+
+
 # The catalogue entries publishing writes: slug → (title, category, description, tables).
 PUBLISHED_DATASETS = {
     "schools-by-amphoe-level-size": (
@@ -190,3 +267,40 @@ def csv_text(table: FlatTable) -> str:
 def csv_bytes(table: FlatTable) -> bytes:
     """UTF-8 with a BOM, so that Excel opens Thai text correctly."""
     return ("\ufeff" + csv_text(table)).encode("utf-8")
+
+
+EMIS_DATASETS = {
+    "teacher-student-ratios": (
+        "อัตราส่วนนักเรียนต่อครู ต่อห้องเรียน และครูต่อโรงเรียน",
+        Dataset.Category.STAFF,
+        "อัตราส่วนรายโรงเรียนและรายอำเภอ จากข้อมูล EMIS ที่รับรองแล้ว (ครู = ครู + ครูผู้ช่วย; "
+        "นักเรียนและห้องเรียนตามที่โรงเรียนรายงานใน EMIS)",
+        lambda pub: [ratios_flat(pub, by="school"), ratios_flat(pub, by="amphoe")],
+    ),
+    "staff-by-position": (
+        "จำนวนบุคลากรจำแนกตามตำแหน่งและเพศ",
+        Dataset.Category.STAFF,
+        "บุคลากรจำแนกตามตำแหน่ง (ผู้อำนวยการ … ลูกจ้างชั่วคราว) และเพศ รายโรงเรียนและรายอำเภอ "
+        "และจำแนกตามวิทยฐานะ จากข้อมูล EMIS ที่รับรองแล้ว",
+        lambda pub: [staff_flat(pub, by="school"), staff_flat(pub, by="amphoe"), staff_rank_flat(pub)],
+    ),
+}
+
+BOBEC_DATASETS = {
+    "buildings-by-type-condition": (
+        "จำนวนอาคารสิ่งก่อสร้างจำแนกตามประเภทและสภาพ",
+        Dataset.Category.BUILDINGS,
+        "อาคารและสิ่งก่อสร้างที่ใช้งานอยู่ จำแนกตามประเภทและสภาพ (ดี พอใช้ ทรุดโทรม) รายโรงเรียน รายอำเภอ "
+        "และทั้งเขตพื้นที่ จากข้อมูล B-OBEC ที่รับรองแล้ว",
+        lambda pub: [
+            buildings_flat(pub, by="school"),
+            buildings_flat(pub, by="amphoe"),
+            buildings_flat(pub, by="district"),
+        ],
+    ),
+}
+
+
+def datasets_of(kind: str) -> dict:
+    """The catalogue entries a publication of ``kind`` writes."""
+    return {"dmc": PUBLISHED_DATASETS, "emis": EMIS_DATASETS, "bobec": BOBEC_DATASETS}[kind]

@@ -304,3 +304,83 @@ class Booklet(models.Model):
     @property
     def filename(self) -> str:
         return f"booklet-{self.year}-v{self.version}.pdf"
+
+
+class PublishedStaff(models.Model):
+    """EMIS: staff of one school in one category (ผู้อำนวยการ … ลูกจ้างชั่วคราว) and academic rank, by
+    sex, in a publication. Labels are copied from the lookup lists at publishing time."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="staff")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("ประเภทบุคลากร"), max_length=40)
+    category_label = models.CharField(_("ประเภทบุคลากร"), max_length=200)
+    category_order = models.PositiveSmallIntegerField(default=0)
+    rank = models.CharField(_("วิทยฐานะ"), max_length=40)
+    rank_label = models.CharField(_("วิทยฐานะ"), max_length=200)
+    is_teaching = models.BooleanField(_("ทำหน้าที่สอน (ครู ครูผู้ช่วย)"), default=False)
+    male = models.PositiveIntegerField(_("ชาย"), default=0)
+    female = models.PositiveIntegerField(_("หญิง"), default=0)
+
+    class Meta:
+        verbose_name = _("จำนวนบุคลากรที่เผยแพร่")
+        verbose_name_plural = _("จำนวนบุคลากรที่เผยแพร่")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "school", "category", "rank"], name="publishedstaff_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["publication", "school"])]
+
+    def __str__(self):
+        return f"{self.category_label}/{self.rank_label}: {self.male + self.female}"
+
+
+class PublishedClassroom(models.Model):
+    """EMIS: students (by sex) and classrooms of one school and grade, as the school reported them, in a
+    publication. The ratios (students per teacher, per classroom) read these with ``PublishedStaff``."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="classrooms")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(_("ชั้น"), max_length=10)
+    male = models.PositiveIntegerField(_("ชาย"), default=0)
+    female = models.PositiveIntegerField(_("หญิง"), default=0)
+    rooms = models.PositiveIntegerField(_("ห้องเรียน"), default=0)
+
+    class Meta:
+        verbose_name = _("นักเรียนและห้องเรียนที่เผยแพร่")
+        verbose_name_plural = _("นักเรียนและห้องเรียนที่เผยแพร่")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "school", "grade"], name="publishedclassroom_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["publication", "school"])]
+
+    def __str__(self):
+        return f"{self.grade}: {self.rooms}"
+
+
+class PublishedBuildingCount(models.Model):
+    """B-OBEC: standing buildings of one school, one type and one condition, in a publication."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="building_counts")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    building_type = models.CharField(_("ประเภทสิ่งก่อสร้าง"), max_length=40)
+    type_label = models.CharField(_("ประเภทสิ่งก่อสร้าง"), max_length=200)
+    type_order = models.PositiveSmallIntegerField(default=0)
+    condition = models.CharField(_("สภาพ"), max_length=8)  # Building.Condition: good / fair / poor
+    count = models.PositiveIntegerField(_("จำนวน"))
+
+    class Meta:
+        verbose_name = _("จำนวนอาคารที่เผยแพร่")
+        verbose_name_plural = _("จำนวนอาคารที่เผยแพร่")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "school", "building_type", "condition"],
+                name="publishedbuildingcount_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["publication", "school"])]
+
+    def __str__(self):
+        return f"{self.type_label} ({self.condition}): {self.count}"

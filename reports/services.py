@@ -1,11 +1,11 @@
 """Writes of the reports app: publishing a round's results, and files of the downloads catalogue.
 
-Publishing rule (decided here): a DMC round may be published once it is closed (no longer taking data)
-and at least one of its submissions is accepted. The publication holds the accepted submissions only;
-its coverage (schools accepted of schools expected) is stored and printed beside every figure, so a
-round published with 120 of 127 schools says so. An open or planned round, or one with nothing
-accepted, is refused with a Thai message. Publishing a round again (after a reopened school was
-accepted anew) makes a new publication; the earlier one stays readable.
+Publishing rule (decided here): a round of any kind (DMC, EMIS, B-OBEC) may be published once it is
+closed (no longer taking data) and at least one of its submissions is accepted. The publication holds
+the accepted submissions only; its coverage (schools accepted of schools expected) is stored and
+printed beside every figure, so a round published with 120 of 127 schools says so. An open or
+planned round, or one with nothing accepted, is refused with a Thai message. Publishing a round again
+(after a reopened school was accepted anew) makes a new publication; the earlier one stays readable.
 """
 
 import hashlib
@@ -21,15 +21,24 @@ from django.utils.translation import gettext as _
 from aoc import public_cache
 from aoc.audit import audit_log
 from datacollection.models import LookupValue, Round, StudentRecord, Submission
-from datacollection.selectors import round_completeness
+from datacollection.selectors import (
+    EMIS_TEACHING_CATEGORIES,
+    building_counts,
+    emis_staff,
+    emis_students,
+    round_completeness,
+)
 from reports import exports, permissions, statistics
 from reports.models import (
     Dataset,
     DatasetVersion,
     Publication,
+    PublishedBuildingCount,
     PublishedCategoryCount,
+    PublishedClassroom,
     PublishedEnrolment,
     PublishedSchool,
+    PublishedStaff,
     safe_filename,
 )
 from schools.models import EnrolmentFigure, SizeScheme
@@ -41,8 +50,6 @@ S = Submission.Status
 def publication_check(round_: Round) -> list[str]:
     """Why ``round_`` cannot be published now (Thai messages); empty when it can."""
     problems = []
-    if round_.kind != Round.Kind.DMC:
-        problems.append(_("ขณะนี้เผยแพร่ได้เฉพาะข้อมูล DMC"))
     if round_.status == Round.Status.OPEN:
         problems.append(_("รอบนี้ยังเปิดรับข้อมูลอยู่ ปิดรอบก่อนจึงจะเผยแพร่ได้"))
     elif round_.status == Round.Status.PLANNED:
@@ -95,7 +102,7 @@ def _publication_create(round_: Round, *, actor, note: str, is_generated: bool, 
 
 
 def _build(round_: Round, *, actor, note: str, is_generated: bool) -> Publication:
-    """The publication and its snapshot tables, and the schools' enrolment figures."""
+    """The publication and its snapshot tables (by the round's kind)."""
     accepted = list(
         Submission.objects.filter(round=round_, status=S.ACCEPTED).select_related("school", "school__amphoe")
     )
@@ -109,6 +116,45 @@ def _build(round_: Round, *, actor, note: str, is_generated: bool) -> Publicatio
         schools_included=len(accepted),
         is_generated=is_generated,
     )
+    build = {Round.Kind.DMC: _build_dmc, Round.Kind.EMIS: _build_emis, Round.Kind.BOBEC: _build_bobec}
+    build[round_.kind](publication, accepted)
+    return publication
+
+
+def _published_schools(
+    publication: Publication, accepted: list, students: dict | None
+) -> list[PublishedSchool]:
+    """The accepted schools as they stand now, with their students (``students``: school id → (male,
+    female)) and size; ``students`` None (B-OBEC, which counts no students) gives every school the size
+    "no data"."""
+    default_scheme = SizeScheme.objects.filter(is_default=True).first()
+    small_scheme = SizeScheme.objects.filter(code="small-school-bands").order_by("-version").first()
+    size_bands = list(default_scheme.bands.all()) if default_scheme else []
+    small_bands = list(small_scheme.bands.all()) if small_scheme else []
+    published = []
+    for submission in accepted:
+        school = submission.school
+        male, female = students.get(school.pk, (0, 0)) if students is not None else (0, 0)
+        total = male + female if students is not None else None
+        size, band = size_of(total, size_bands), size_of(total, small_bands)
+        published.append(
+            PublishedSchool(
+                publication=publication, school=school, code=school.code, name_th=school.name_th,
+                amphoe=school.amphoe, level=school.level, size_code=size.code, size_label=size.label,
+                small_band_code=band.code, small_band_label=band.label, students_male=male,
+                students_female=female, students_total=male + female,
+            )
+        )  # fmt: skip
+    PublishedSchool.objects.bulk_create(published)
+    publication.students_total = sum(p.students_total for p in published)
+    publication.save(update_fields=["students_total"])
+    return published
+
+
+def _build_dmc(publication: Publication, accepted: list) -> None:
+    """DMC: students by grade and sex, disadvantaged and disabled students by type, the schools, and the
+    schools' enrolment figures (so sizes and the map use them)."""
+    round_ = publication.round
     school_ids = [s.school_id for s in accepted]
     records = StudentRecord.objects.filter(round=round_, school_id__in=school_ids)
 
@@ -146,39 +192,90 @@ def _build(round_: Round, *, actor, note: str, is_generated: bool) -> Publicatio
             )  # fmt: skip
     PublishedCategoryCount.objects.bulk_create(category_rows)
 
-    # Schools with their size under the default scheme and the small-school bands.
-    default_scheme = SizeScheme.objects.filter(is_default=True).first()
-    small_scheme = SizeScheme.objects.filter(code="small-school-bands").order_by("-version").first()
-    size_bands = list(default_scheme.bands.all()) if default_scheme else []
-    small_bands = list(small_scheme.bands.all()) if small_scheme else []
-    published, figures = [], []
-    for submission in accepted:
-        school = submission.school
-        male = sum(n for (s, _g, x), n in enrolment.items() if s == school.pk and x == "M")
-        female = sum(n for (s, _g, x), n in enrolment.items() if s == school.pk and x == "F")
-        size, band = size_of(male + female, size_bands), size_of(male + female, small_bands)
-        published.append(
-            PublishedSchool(
-                publication=publication, school=school, code=school.code, name_th=school.name_th,
-                amphoe=school.amphoe, level=school.level, size_code=size.code, size_label=size.label,
-                small_band_code=band.code, small_band_label=band.label, students_male=male,
-                students_female=female, students_total=male + female,
-            )
-        )  # fmt: skip
-        figures.append(
-            EnrolmentFigure(
-                school=school, as_of=round_.as_of, students=male + female, source=EnrolmentFigure.Source.DMC
-            )
-        )
-    PublishedSchool.objects.bulk_create(published)
-    publication.students_total = sum(p.students_total for p in published)
-    publication.save(update_fields=["students_total"])
+    students = defaultdict(lambda: (0, 0))
+    for (school_id, _grade, sex), n in enrolment.items():
+        male, female = students[school_id]
+        students[school_id] = (male + n, female) if sex == "M" else (male, female + n)
+    published = _published_schools(publication, accepted, students)
     # The published totals become the schools' enrolment figures as of the round's date.
     EnrolmentFigure.objects.filter(
         school_id__in=school_ids, as_of=round_.as_of, source=EnrolmentFigure.Source.DMC
     ).delete()
-    EnrolmentFigure.objects.bulk_create(figures)
-    return publication
+    EnrolmentFigure.objects.bulk_create(
+        EnrolmentFigure(
+            school_id=p.school_id, as_of=round_.as_of, students=p.students_total,
+            source=EnrolmentFigure.Source.DMC,
+        )
+        for p in published
+    )  # fmt: skip
+
+
+UNLISTED_ORDER = 999  # a code no longer in its lookup list comes last, labelled with the code itself
+
+
+def _lookup(list_name: str):
+    """``label_and_order(code)`` for one lookup list: the label and position of a code, copied into the
+    snapshot so that a later edit of the list does not rewrite a publication."""
+    values = {
+        v.code: (v.label, v.order)
+        for v in LookupValue.objects.filter(list=list_name).only("code", "label", "order")
+    }
+
+    def label_and_order(code: str) -> tuple[str, int]:
+        return values.get(code, (code, UNLISTED_ORDER))
+
+    return label_and_order
+
+
+def _build_emis(publication: Publication, accepted: list) -> None:
+    """EMIS: staff per school, category, rank and sex; students and classrooms per school and grade, as
+    the schools reported them (the ratios read both, from the same round and date)."""
+    round_ = publication.round
+    rows = list(emis_students(round_))
+    PublishedClassroom.objects.bulk_create(
+        PublishedClassroom(
+            publication=publication, school_id=r["school_id"], grade=r["grade"], male=r["male"],
+            female=r["female"], rooms=r["rooms"],
+        )
+        for r in rows
+    )  # fmt: skip
+    category_of = _lookup(LookupValue.List.EMIS_STAFF_CATEGORY)
+    rank_of = _lookup(LookupValue.List.EMIS_RANK)
+    staff = []
+    for r in emis_staff(round_, by_rank=True):
+        if not r["total"]:
+            continue
+        category_label, category_order = category_of(r["category"])
+        staff.append(
+            PublishedStaff(
+                publication=publication, school_id=r["submission__school_id"], category=r["category"],
+                category_label=category_label, category_order=category_order, rank=r["rank"],
+                rank_label=rank_of(r["rank"])[0], is_teaching=r["category"] in EMIS_TEACHING_CATEGORIES,
+                male=r["male"], female=r["female"],
+            )
+        )  # fmt: skip
+    PublishedStaff.objects.bulk_create(staff)
+    students = defaultdict(lambda: (0, 0))
+    for r in rows:
+        male, female = students[r["school_id"]]
+        students[r["school_id"]] = (male + r["male"], female + r["female"])
+    _published_schools(publication, accepted, students)
+
+
+def _build_bobec(publication: Publication, accepted: list) -> None:
+    """B-OBEC: standing buildings per school, type and condition (accepted submissions only)."""
+    type_of = _lookup(LookupValue.List.BUILDING_TYPE)
+    counts = []
+    for r in building_counts(publication.round, level="school"):
+        type_label, type_order = type_of(r["building_type"])
+        counts.append(
+            PublishedBuildingCount(
+                publication=publication, school_id=r["school_id"], building_type=r["building_type"],
+                type_label=type_label, type_order=type_order, condition=r["condition"], count=r["n"],
+            )
+        )  # fmt: skip
+    PublishedBuildingCount.objects.bulk_create(counts)
+    _published_schools(publication, accepted, None)
 
 
 @dataclass
@@ -195,6 +292,9 @@ class PublicationPreview:
     students: object = None  # statistics.GradeSexTable (per amphoe)
     disadvantaged: object = None  # statistics.CategoryTable
     disabled: object = None
+    ratios: object = None  # statistics.RatioTable (EMIS)
+    staff: object = None  # statistics.StaffTable (EMIS)
+    buildings: object = None  # statistics.BuildingTable (B-OBEC)
 
     @property
     def can_publish(self) -> bool:
@@ -226,10 +326,16 @@ def publication_preview(round_: Round, *, actor) -> PublicationPreview:
             preview.schools_expected = publication.schools_expected
             preview.schools_included = publication.schools_included
             preview.students_total = publication.students_total
-            preview.schools = statistics.schools_by_amphoe_level_size(publication)
-            preview.students = statistics.students_by_grade_sex(publication, by="amphoe")
-            preview.disadvantaged = statistics.disadvantaged_by_type(publication)
-            preview.disabled = statistics.disabled_by_type(publication)
+            if round_.kind == Round.Kind.DMC:
+                preview.schools = statistics.schools_by_amphoe_level_size(publication)
+                preview.students = statistics.students_by_grade_sex(publication, by="amphoe")
+                preview.disadvantaged = statistics.disadvantaged_by_type(publication)
+                preview.disabled = statistics.disabled_by_type(publication)
+            elif round_.kind == Round.Kind.EMIS:
+                preview.ratios = statistics.ratios(publication, by="amphoe")
+                preview.staff = statistics.staff_by_position(publication)
+            else:
+                preview.buildings = statistics.buildings_by_type_condition(publication)
             raise _Rollback
     except _Rollback:
         pass
@@ -270,7 +376,7 @@ def _write_published_datasets(publication: Publication, *, actor, written: list)
     first (most detailed) table as CSV."""
     versions = []
     stem = publication.round.slug
-    for slug, (title, category, description, build) in exports.PUBLISHED_DATASETS.items():
+    for slug, (title, category, description, build) in exports.datasets_of(publication.kind).items():
         dataset, _created = Dataset.objects.get_or_create(
             slug=slug, defaults={"title": title, "category": category, "description": description}
         )

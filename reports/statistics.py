@@ -18,8 +18,16 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from datacollection.models import LookupValue, Round
-from reports.models import Publication, PublishedCategoryCount, PublishedEnrolment, PublishedSchool
+from datacollection.models import Building, LookupValue, Round
+from reports.models import (
+    Publication,
+    PublishedBuildingCount,
+    PublishedCategoryCount,
+    PublishedClassroom,
+    PublishedEnrolment,
+    PublishedSchool,
+    PublishedStaff,
+)
 from schools.models import Amphoe, School, SizeScheme
 
 # Grades in teaching order (DMC codes).
@@ -628,7 +636,8 @@ def disabled_by_type(pub: Publication, *, school: str | None = None, by: str = "
 
 
 # ---------------------------------------------------------------------------------------------
-# EMIS and B-OBEC figures: not collected yet
+# EMIS: ratios and staff; B-OBEC: buildings. Each reads a publication of its own kind; without one
+# (none published yet, or a publication of another kind) the result is ``NotPublished``.
 
 
 @dataclass
@@ -646,23 +655,290 @@ class NotPublished:
         return True
 
 
-def ratios(pub: Publication | None = None) -> NotPublished:
-    """Students per teacher, per classroom, teachers per school: needs published EMIS data."""
-    return NotPublished(
-        _("อัตราส่วนนักเรียนต่อครู ต่อห้องเรียน และครูต่อโรงเรียน"),
-        Round.Kind.EMIS,
-        _("ยังไม่มีข้อมูล EMIS ที่เผยแพร่"),
+NO_RATIO_TEXT = "–"  # a ratio whose divisor is zero (a school without teachers or rooms)
+
+
+def _divide(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 1) if denominator else None
+
+
+def ratio_text(value: float | None) -> str:
+    return NO_RATIO_TEXT if value is None else f"{value:,.1f}"
+
+
+@dataclass
+class RatioRow:
+    """Students, teachers (ครู + ครูผู้ช่วย) and classrooms of a school, an amphoe or the district, and
+    the ratios between them (None when the divisor is zero; printed "–")."""
+
+    key: str  # "district", a DOPA amphoe code or a 10-digit school code
+    label: str
+    schools: int
+    students: int
+    teachers: int
+    rooms: int
+    group: str = ""  # the amphoe of a school row
+
+    @property
+    def students_per_teacher(self) -> float | None:
+        return _divide(self.students, self.teachers)
+
+    @property
+    def students_per_room(self) -> float | None:
+        return _divide(self.students, self.rooms)
+
+    @property
+    def teachers_per_school(self) -> float | None:
+        return _divide(self.teachers, self.schools)
+
+    @property
+    def students_per_teacher_text(self) -> str:
+        return ratio_text(self.students_per_teacher)
+
+    @property
+    def students_per_room_text(self) -> str:
+        return ratio_text(self.students_per_room)
+
+    @property
+    def teachers_per_school_text(self) -> str:
+        return ratio_text(self.teachers_per_school)
+
+
+@dataclass
+class RatioTable:
+    source: Source
+    title: str
+    by: str
+    rows: list[RatioRow]
+    totals: RatioRow
+    note: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return False
+
+
+def _schools_of(pub: Publication, amphoe: str | None = None, school: str | None = None):
+    schools = PublishedSchool.objects.filter(publication=pub).select_related("amphoe")
+    if amphoe:
+        schools = schools.filter(amphoe__dopa_code=amphoe)
+    if school:
+        schools = schools.filter(code=school)
+    return list(schools.order_by("amphoe__dopa_code", "name_th"))
+
+
+def ratios(
+    pub: Publication | None, *, by: str = "amphoe", amphoe: str | None = None, school: str | None = None
+) -> RatioTable | NotPublished:
+    """Students per teacher, students per classroom and teachers per school, per amphoe (``by="amphoe"``)
+    or per school (``"school"``), with the district in ``totals``; ``amphoe`` (DOPA code) and ``school``
+    (10-digit code) narrow the rows. All three figures come from one EMIS publication: students and
+    classrooms as the schools reported them by grade, teachers = ครู + ครูผู้ช่วย of every rank."""
+    title = _("อัตราส่วนนักเรียนต่อครู ต่อห้องเรียน และครูต่อโรงเรียน")
+    if pub is None or pub.kind != Round.Kind.EMIS:
+        return NotPublished(title, Round.Kind.EMIS, _("ยังไม่มีข้อมูล EMIS ที่เผยแพร่"))
+    if by not in ("amphoe", "school"):
+        raise ValueError(f"by must be amphoe or school, not {by!r}")
+    schools = _schools_of(pub, amphoe, school)
+    students, rooms, teachers = defaultdict(int), defaultdict(int), defaultdict(int)
+    for school_id, male, female, n_rooms in PublishedClassroom.objects.filter(publication=pub).values_list(
+        "school", "male", "female", "rooms"
+    ):
+        students[school_id] += male + female
+        rooms[school_id] += n_rooms
+    for school_id, male, female in PublishedStaff.objects.filter(
+        publication=pub, is_teaching=True
+    ).values_list("school", "male", "female"):
+        teachers[school_id] += male + female
+
+    def row_for(key, label, ids, group=""):
+        return RatioRow(
+            key, label, len(ids), sum(students[i] for i in ids), sum(teachers[i] for i in ids),
+            sum(rooms[i] for i in ids), group,
+        )  # fmt: skip
+
+    if by == "school":
+        rows = [row_for(s.code, f"โรงเรียน{s.name_th}", [s.school_id], s.amphoe.name_th) for s in schools]
+    else:
+        by_amphoe = defaultdict(list)
+        for s in schools:
+            by_amphoe[s.amphoe].append(s.school_id)
+        rows = [
+            row_for(a.dopa_code, a.name_th, ids)
+            for a, ids in sorted(by_amphoe.items(), key=lambda i: i[0].dopa_code)
+        ]
+    total_label = _("รวม") if amphoe or school else _("รวมทั้งเขตพื้นที่")
+    totals = row_for("district", total_label, [s.school_id for s in schools])
+    note = _(
+        "นักเรียนและห้องเรียนตามที่โรงเรียนรายงานใน EMIS ครู = ครู + ครูผู้ช่วย ทุกวิทยฐานะ "
+        "ทั้งหมดจากการเผยแพร่ EMIS รอบเดียวกัน “–” = หารไม่ได้ (ไม่มีครูหรือห้องเรียน)"
     )
+    return RatioTable(Source.of(pub), title, by, rows, totals, note)
 
 
-def staff_by_position(pub: Publication | None = None) -> NotPublished:
-    return NotPublished(_("บุคลากรจำแนกตามตำแหน่ง"), Round.Kind.EMIS, _("ยังไม่มีข้อมูล EMIS ที่เผยแพร่"))
+@dataclass
+class StaffRow:
+    key: str  # DOPA amphoe code, school code or "total"
+    label: str
+    male: list[int]  # per category, in the table's ``categories`` order
+    female: list[int]
+    group: str = ""
+
+    @property
+    def total(self) -> list[int]:
+        return [m + f for m, f in zip(self.male, self.female, strict=True)]
+
+    @property
+    def male_total(self) -> int:
+        return sum(self.male)
+
+    @property
+    def female_total(self) -> int:
+        return sum(self.female)
+
+    @property
+    def grand_total(self) -> int:
+        return self.male_total + self.female_total
+
+    @property
+    def cells(self) -> list[tuple[int, int, int]]:
+        """(male, female, total) per category, for templates."""
+        return [(m, f, m + f) for m, f in zip(self.male, self.female, strict=True)]
 
 
-def buildings_by_type_condition(pub: Publication | None = None) -> NotPublished:
-    return NotPublished(
-        _("อาคารสิ่งก่อสร้างจำแนกตามประเภทและสภาพ"), Round.Kind.BOBEC, _("ยังไม่มีข้อมูล B-OBEC ที่เผยแพร่")
-    )
+@dataclass
+class StaffTable:
+    source: Source
+    title: str
+    by: str
+    categories: list[Column]
+    rows: list[StaffRow]
+    totals: StaffRow
+    ranks: CountTable | None = None  # the district's staff by category (rows) and academic rank
+
+    @property
+    def is_empty(self) -> bool:
+        return False
+
+
+def staff_by_position(
+    pub: Publication | None, *, by: str = "amphoe", amphoe: str | None = None, school: str | None = None
+) -> StaffTable | NotPublished:
+    """Staff by position (EMIS category: ผู้อำนวยการ … ลูกจ้างชั่วคราว) and sex, per amphoe or per
+    school, with the district totals; ``ranks`` breaks the rows shown down by academic rank."""
+    title = _("บุคลากรจำแนกตามตำแหน่ง")
+    if pub is None or pub.kind != Round.Kind.EMIS:
+        return NotPublished(title, Round.Kind.EMIS, _("ยังไม่มีข้อมูล EMIS ที่เผยแพร่"))
+    if by not in ("amphoe", "school"):
+        raise ValueError(f"by must be amphoe or school, not {by!r}")
+    schools = _schools_of(pub, amphoe, school)
+    ids = {s.school_id for s in schools}
+    counts = defaultdict(lambda: [0, 0])
+    categories, ranks, by_rank = {}, {}, defaultdict(int)
+    for school_id, category, label, order, rank, rank_label, male, female in (
+        PublishedStaff.objects.filter(publication=pub)
+        .values_list(
+            "school", "category", "category_label", "category_order", "rank", "rank_label", "male", "female"
+        )
+        .order_by("category_order", "category", "rank")
+    ):
+        if school_id not in ids:
+            continue
+        categories[category] = (order, label)
+        ranks.setdefault(rank, rank_label)
+        counts[(school_id, category)][0] += male
+        counts[(school_id, category)][1] += female
+        by_rank[(category, rank)] += male + female
+    columns = [Column(code, label) for code, (_o, label) in sorted(categories.items(), key=lambda i: i[1])]
+
+    def row_for(key, label, school_ids, group=""):
+        return StaffRow(
+            key,
+            label,
+            [sum(counts[(s, c.code)][0] for s in school_ids) for c in columns],
+            [sum(counts[(s, c.code)][1] for s in school_ids) for c in columns],
+            group,
+        )
+
+    if by == "school":
+        rows = [row_for(s.code, f"โรงเรียน{s.name_th}", [s.school_id], s.amphoe.name_th) for s in schools]
+    else:
+        grouped = defaultdict(list)
+        for s in schools:
+            grouped[s.amphoe].append(s.school_id)
+        rows = [
+            row_for(a.dopa_code, a.name_th, i)
+            for a, i in sorted(grouped.items(), key=lambda i: i[0].dopa_code)
+        ]
+    totals = row_for("total", _("รวม") if amphoe or school else _("รวมทั้งเขตพื้นที่"), list(ids))
+    # Ranks in the lookup list's order (ไม่มีวิทยฐานะ, คศ.1 … คศ.5), with the labels published.
+    rank_columns = [Column(c.code, ranks[c.code]) for c in _types(LookupValue.List.EMIS_RANK, set(ranks))]
+    rank_rows = [
+        CountRow(c.code, c.label, [by_rank[(c.code, r.code)] for r in rank_columns], 0) for c in columns
+    ]
+    for row in rank_rows:
+        row.total = sum(row.counts)
+    rank_totals = [sum(r.counts[i] for r in rank_rows) for i in range(len(rank_columns))]
+    rank_table = CountTable(
+        Source.of(pub), _("บุคลากรจำแนกตามตำแหน่งและวิทยฐานะ"), rank_columns, rank_rows, rank_totals,
+        sum(rank_totals),
+    )  # fmt: skip
+    return StaffTable(Source.of(pub), title, by, columns, rows, totals, rank_table)
+
+
+def buildings_by_type_condition(
+    pub: Publication | None, *, by: str = "district", amphoe: str | None = None, school: str | None = None
+) -> CountTable | NotPublished:
+    """Standing buildings by type (rows) and condition ดี / พอใช้ / ทรุดโทรม (columns), from a B-OBEC
+    publication. ``by="district"``: one row per type. ``"amphoe"`` / ``"school"``: a subtotal row per
+    amphoe or school (``key`` = its code) followed by its type rows (``key`` = ``"<code>:<type>"``,
+    ``group`` = the amphoe or school). ``amphoe`` and ``school`` narrow the schools."""
+    title = _("อาคารสิ่งก่อสร้างจำแนกตามประเภทและสภาพ")
+    if pub is None or pub.kind != Round.Kind.BOBEC:
+        return NotPublished(title, Round.Kind.BOBEC, _("ยังไม่มีข้อมูล B-OBEC ที่เผยแพร่"))
+    if by not in ("district", "amphoe", "school"):
+        raise ValueError(f"by must be district, amphoe or school, not {by!r}")
+    schools = _schools_of(pub, amphoe, school)
+    ids = {s.school_id for s in schools}
+    columns = [Column(code, str(label)) for code, label in Building.Condition.choices]
+    index = {c.code: i for i, c in enumerate(columns)}
+    types, cells = {}, defaultdict(lambda: [0] * len(columns))
+    for school_id, code, label, order, condition, n in PublishedBuildingCount.objects.filter(
+        publication=pub
+    ).values_list("school", "building_type", "type_label", "type_order", "condition", "count"):
+        if school_id not in ids or condition not in index:
+            continue
+        types[code] = (order, label)
+        cells[(school_id, code)][index[condition]] += n
+    ordered = sorted(types.items(), key=lambda i: (i[1][0], i[1][1]))
+
+    def counts_of(code, school_ids):
+        return [sum(cells[(s, code)][i] for s in school_ids) for i in range(len(columns))]
+
+    rows = []
+    if by == "district":
+        for code, (_o, label) in ordered:
+            counts = counts_of(code, ids)
+            rows.append(CountRow(code, label, counts, sum(counts)))
+    else:
+        units = defaultdict(list)
+        for s in schools:
+            unit = (
+                (s.amphoe.dopa_code, s.amphoe.name_th) if by == "amphoe" else (s.code, f"โรงเรียน{s.name_th}")
+            )
+            units[unit].append(s.school_id)
+        for (key, name), school_ids in sorted(units.items()):
+            subtotal = [0] * len(columns)
+            type_rows = []
+            for code, (_o, label) in ordered:
+                counts = counts_of(code, school_ids)
+                if sum(counts):
+                    type_rows.append(CountRow(f"{key}:{code}", label, counts, sum(counts), name))
+                    subtotal = [a + b for a, b in zip(subtotal, counts, strict=True)]
+            rows.append(CountRow(key, name, subtotal, sum(subtotal)))
+            rows += type_rows
+    totals = [sum(cells[(s, code)][i] for s in ids for code in types) for i in range(len(columns))]
+    return CountTable(Source.of(pub), title, columns, rows, totals, sum(totals))
 
 
 @dataclass

@@ -27,10 +27,10 @@ from schools.models import Amphoe
 # --- Public statistics ------------------------------------------------------------------------------
 
 
-def _selected_publication(request) -> tuple[Publication | None, dict]:
-    """The publication the filters name (``pub`` id, else ``round`` slug, else ``year``), else the
-    current one; and the filter choices for the page. An unknown value is a 404."""
-    publications = list(statistics.publication_list(Round.Kind.DMC))
+def _selected_publication(request, kind: str = Round.Kind.DMC) -> tuple[Publication | None, dict]:
+    """The publication of ``kind`` the filters name (``pub`` id, else ``round`` slug, else ``year``),
+    else the kind's current one; and the filter choices for the page. An unknown value is a 404."""
+    publications = list(statistics.publication_list(kind))
     pub_id, round_slug, year = (
         request.GET.get("pub", ""),
         request.GET.get("round", ""),
@@ -65,8 +65,8 @@ def _selected_publication(request) -> tuple[Publication | None, dict]:
     }
 
 
-def _render_statistics(request, template, tab, build):
-    publication, context = _selected_publication(request)
+def _render_statistics(request, template, tab, build, kind=Round.Kind.DMC):
+    publication, context = _selected_publication(request, kind)
     context["tab"] = tab
     if publication is not None:
         context.update(build(publication))
@@ -78,16 +78,18 @@ def statistics_home(request):
     def build(pub):
         schools = statistics.schools_by_amphoe_level_size(pub)
         students = statistics.students_by_grade_sex(pub, by="amphoe")
+        # EMIS and B-OBEC figures come from those kinds' current publications, each with its own round
+        # and date.
+        ratios = statistics.ratios(statistics.current_publication(Round.Kind.EMIS), by="amphoe")
+        buildings = statistics.buildings_by_type_condition(statistics.current_publication(Round.Kind.BOBEC))
         return {
             "schools": schools,
             "students": students,
             "schools_chart": charts.schools_by_size_chart(schools, chart_id="chart-schools"),
             "students_chart": charts.students_by_grade_chart(students, chart_id="chart-students"),
-            "not_published": [
-                statistics.ratios(pub),
-                statistics.staff_by_position(pub),
-                statistics.buildings_by_type_condition(pub),
-            ],
+            "ratios": ratios,
+            "buildings": buildings,
+            "not_published": [t for t in (ratios, buildings) if isinstance(t, statistics.NotPublished)],
         }
 
     return _render_statistics(request, "reports/statistics_home.html", "home", build)
@@ -166,6 +168,66 @@ def statistics_special(request):
     return _render_statistics(request, "reports/statistics_special.html", "special", build)
 
 
+def _by(request, allowed: tuple[str, ...]) -> str:
+    by = request.GET.get("by", allowed[0])
+    if by not in allowed:
+        raise Http404
+    return by
+
+
+@cached_public_page
+def statistics_staff(request):
+    """EMIS: students per teacher and per classroom, teachers per school, and staff by position."""
+    by = _by(request, ("amphoe", "school"))
+    amphoe = request.GET.get("amphoe", "")
+
+    def build(pub):
+        ratios = statistics.ratios(pub, by=by, amphoe=amphoe or None)
+        staff = statistics.staff_by_position(pub, by=by, amphoe=amphoe or None)
+        return {
+            "by": by,
+            "amphoe": amphoe,
+            "ratios": ratios,
+            "staff": staff,
+            # Per school only within one amphoe: a bar for each of the district's schools would be a
+            # chart metres long.
+            "ratios_chart": charts.ratios_chart(
+                ratios if by == "amphoe" or amphoe else statistics.ratios(pub, by="amphoe"),
+                chart_id="chart-ratios",
+            ),
+            "staff_chart": charts.staff_chart(staff, chart_id="chart-staff"),
+            "amphoes": Amphoe.objects.filter(pk__in=pub.schools.values("amphoe")).order_by("dopa_code"),
+        }
+
+    return _render_statistics(request, "reports/statistics_staff.html", "staff", build, Round.Kind.EMIS)
+
+
+@cached_public_page
+def statistics_buildings(request):
+    """B-OBEC: standing buildings by type and condition, for the district, per amphoe or per school."""
+    by = _by(request, ("district", "amphoe", "school"))
+    amphoe = request.GET.get("amphoe", "")
+
+    def build(pub):
+        district = statistics.buildings_by_type_condition(pub, amphoe=amphoe or None)
+        per_amphoe = statistics.buildings_by_type_condition(pub, by="amphoe", amphoe=amphoe or None)
+        table = district if by == "district" else per_amphoe
+        if by == "school":
+            table = statistics.buildings_by_type_condition(pub, by="school", amphoe=amphoe or None)
+        return {
+            "by": by,
+            "amphoe": amphoe,
+            "district": district,
+            "table": table,
+            "chart": charts.buildings_chart(per_amphoe, chart_id="chart-buildings"),
+            "amphoes": Amphoe.objects.filter(pk__in=pub.schools.values("amphoe")).order_by("dopa_code"),
+        }
+
+    return _render_statistics(
+        request, "reports/statistics_buildings.html", "buildings", build, Round.Kind.BOBEC
+    )
+
+
 # --- Public downloads catalogue ---------------------------------------------------------------------
 
 
@@ -242,7 +304,7 @@ def download_version(request, slug, number, filename):
 
 @require(permissions.can_view_publishing)
 def publishing(request):
-    rounds = list(Round.objects.filter(kind=Round.Kind.DMC).order_by("-academic_year", "-number"))
+    rounds = list(Round.objects.order_by("-academic_year", "kind", "-number"))
     for round_ in rounds:
         round_.completeness = round_completeness(round_)
         round_.problems = services.publication_check(round_)
@@ -296,12 +358,11 @@ def publish(request, round_slug):
         return redirect("reports:publishing-preview", round_slug=round_.slug)
     messages.success(
         request,
-        _("เผยแพร่ข้อมูล %(round)s แล้ว: โรงเรียน %(included)s จาก %(expected)s แห่ง นักเรียน %(students)s คน")
+        _("เผยแพร่ข้อมูล %(round)s แล้ว: โรงเรียน %(included)s จาก %(expected)s แห่ง")
         % {
             "round": round_.label,
             "included": publication.schools_included,
             "expected": publication.schools_expected,
-            "students": f"{publication.students_total:,}",
         },
     )
     return redirect("reports:publishing")

@@ -20,4 +20,7 @@ urlpatterns = [
     path("statistics/disadvantaged/", views.DisadvantagedView.as_view(), name="statistics-disadvantaged"),
     path("statistics/disabled/", views.DisabledView.as_view(), name="statistics-disabled"),
     path("statistics/trend/", views.TrendView.as_view(), name="statistics-trend"),
+    path("statistics/ratios/", views.RatiosView.as_view(), name="statistics-ratios"),
+    path("statistics/staff/", views.StaffView.as_view(), name="statistics-staff"),
+    path("statistics/buildings/", views.BuildingsView.as_view(), name="statistics-buildings"),
 ]

@@ -39,13 +39,14 @@ TABLE_RESPONSE = OpenApiResponse(
 )
 
 
-def _publication(request) -> Publication:
+def _publication(request, kind: str = Round.Kind.DMC) -> Publication:
+    """The ``?publication=`` named (of ``kind``: another kind's is a 404), else the kind's current one."""
     value = request.query_params.get("publication", "")
     if value:
         if not value.isdigit():
             raise ValidationError({"publication": "ต้องเป็นตัวเลข"})
-        return get_object_or_404(Publication.objects.select_related("round"), pk=int(value))
-    publication = statistics.current_publication(Round.Kind.DMC)
+        return get_object_or_404(Publication.objects.select_related("round"), pk=int(value), round__kind=kind)
+    publication = statistics.current_publication(kind)
     if publication is None:
         raise Http404("ยังไม่มีข้อมูลที่เผยแพร่")
     return publication
@@ -195,6 +196,84 @@ class TrendView(TableView):
              "ข้อมูลตัวอย่าง"],
             rows,
             ["label", "round", "publication", "as_of", "schools", "male", "female", "total", "is_generated"],
+        )  # fmt: skip
+
+
+EMIS_BY = OpenApiParameter("by", str, enum=["amphoe", "school"], description="จำแนกตาม (ค่าเริ่มต้น school)")
+
+
+def _by(request, allowed: tuple[str, ...], default: str) -> str:
+    by = request.query_params.get("by", default)
+    if by not in allowed:
+        raise ValidationError({"by": "ใช้ได้เฉพาะ " + ", ".join(allowed)})
+    return by
+
+
+def _school(request, publication: Publication) -> str | None:
+    school = request.query_params.get("school") or None
+    if school and statistics.published_school(publication, school) is None:
+        raise Http404
+    return school
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="อัตราส่วนนักเรียนต่อครู ต่อห้องเรียน และครูต่อโรงเรียน (EMIS)",
+        description="ครู = ครู + ครูผู้ช่วย; นักเรียนและห้องเรียนตามที่โรงเรียนรายงานใน EMIS; "
+        "อัตราส่วนที่หารไม่ได้ (ไม่มีครูหรือห้องเรียน) เป็น null (ใน CSV เป็นช่องว่าง)",
+        parameters=[PUBLICATION, EMIS_BY, AMPHOE, SCHOOL, FORMAT],
+        responses=TABLE_RESPONSE,
+    )
+)
+class RatiosView(TableView):
+    def table(self, request):
+        by = _by(request, ("amphoe", "school"), "school")
+        publication = _publication(request, Round.Kind.EMIS)
+        return exports.ratios_flat(
+            publication, by=by, amphoe=request.query_params.get("amphoe") or None,
+            school=_school(request, publication),
+        )  # fmt: skip
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="บุคลากรจำแนกตามตำแหน่งและเพศ (EMIS)",
+        parameters=[PUBLICATION, EMIS_BY, AMPHOE, SCHOOL, FORMAT],
+        responses=TABLE_RESPONSE,
+    )
+)
+class StaffView(TableView):
+    def table(self, request):
+        by = _by(request, ("amphoe", "school"), "school")
+        publication = _publication(request, Round.Kind.EMIS)
+        return exports.staff_flat(
+            publication, by=by, amphoe=request.query_params.get("amphoe") or None,
+            school=_school(request, publication),
+        )  # fmt: skip
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="อาคารสิ่งก่อสร้างจำแนกตามประเภทและสภาพ (B-OBEC)",
+        parameters=[
+            PUBLICATION,
+            OpenApiParameter(
+                "by", str, enum=["district", "amphoe", "school"], description="จำแนกตาม (ค่าเริ่มต้น school)"
+            ),
+            AMPHOE,
+            SCHOOL,
+            FORMAT,
+        ],
+        responses=TABLE_RESPONSE,
+    )
+)
+class BuildingsView(TableView):
+    def table(self, request):
+        by = _by(request, ("school", "amphoe", "district"), "school")
+        publication = _publication(request, Round.Kind.BOBEC)
+        return exports.buildings_flat(
+            publication, by=by, amphoe=request.query_params.get("amphoe") or None,
+            school=_school(request, publication),
         )  # fmt: skip
 
 
