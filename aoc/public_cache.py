@@ -37,7 +37,14 @@ def public_pages_changed() -> None:
 
 def _key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-page:{generation()}:{get_language()}:{request.method}:{path}"
+    # An htmx request gets a fragment of the page (e.g. the directory's results), a different response
+    # at the same address; a history restore asks for the whole page again.
+    fragment = (
+        "hx"
+        if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+        else "page"
+    )
+    return f"public-page:{generation()}:{get_language()}:{request.method}:{fragment}:{path}"
 
 
 def cached_public_page(view=None, *, timeout: int | None = None):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from aoc import thaidate
+from aoc.public_cache import public_pages_changed
 from datacollection.demo import seed_demo_rounds
 from schools.demo import DEMO_PASSWORD, SITE_URL, DemoSeedError, seed_demo_district
 from schools.models import Membership
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         # fill the console.
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         rounds = seed_demo_rounds(officers_by_school=officers)
+        public_pages_changed()  # cached public pages may show the district as it was before
         if quiet or verbosity == 0:
             return
 
