@@ -143,6 +143,9 @@ class NewsItem(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("ผู้เขียน"), on_delete=models.PROTECT, related_name="+"
     )
     attachment = models.FileField(_("ไฟล์แนบ"), upload_to=news_attachment_path, blank=True, max_length=200)
+    # The file's name as staff gave it: storage names drop Thai vowel and tone marks, so the link offers
+    # this name for the download instead.
+    attachment_name = models.CharField(_("ชื่อไฟล์แนบ"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -32,6 +32,10 @@ def _public_change(item: NewsItem) -> None:
     transaction.on_commit(public_pages_changed)
 
 
+def _display_name(name: str) -> str:
+    return normalise_thai(name.replace("\\", "/").rsplit("/", 1)[-1])[:200]
+
+
 def _move_attachment(item: NewsItem) -> None:
     """Give the attachment a new address (a new random folder); the old file goes after the commit."""
     old_name, storage = item.attachment.name, item.attachment.storage
@@ -56,6 +60,7 @@ def news_create(*, actor, title: str, body: str, category: str, pinned: bool = F
     item.full_clean(exclude=["attachment", "author"])
     if attachment:
         item.attachment.save(attachment.name, attachment, save=False)
+        item.attachment_name = _display_name(attachment.name)
     try:
         item.save()
         audit_log(
@@ -89,9 +94,10 @@ def news_update(
     diff = changes(before, snapshot(item, NEWS_FIELDS))
     old_file = item.attachment.name
     if attachment or (remove_attachment and old_file):
-        item.attachment = None
+        item.attachment, item.attachment_name = None, ""
         if attachment:
             item.attachment.save(attachment.name, attachment, save=False)
+            item.attachment_name = _display_name(attachment.name)
         diff["attachment"] = [old_file, item.attachment.name]
         if old_file:
             storage = NewsItem._meta.get_field("attachment").storage
