@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "schools",
     "datacollection",
     "gis",
+    "reports",
 ]
 
 MIDDLEWARE = [

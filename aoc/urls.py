@@ -20,6 +20,7 @@ ADMIN_APPS = {
     "schools",
     "datacollection",
     "gis",
+    "reports",
     "django.contrib.auth",
     "rest_framework.authtoken",
     "axes",
@@ -77,6 +78,7 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("", include("datacollection.urls")),
     path("", include("gis.urls")),
+    path("", include("reports.urls")),
     path("api/v1/", include("aoc.api_urls")),
 ]
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aoc.forms import add_service_errors
 from aoc.permissions import can_manage_registry, is_staff_user, require
 from aoc.public_cache import cached_public_page
+from reports import statistics as published_statistics
 from schools import permissions, selectors, services
 from schools.forms import (
     DataOfficerForm,
@@ -71,6 +72,7 @@ def profile(request, code):
             "photos": selectors.public_photos(school),
             "branches": school.branches.order_by("name_th"),
             "can_see_registry": selectors.schools_for_user(request.user).filter(pk=school.pk).exists(),
+            "published_figures": published_statistics.school_figures(school.code),
         },
     )
 

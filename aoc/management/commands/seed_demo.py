@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from aoc import thaidate
 from aoc.public_cache import public_pages_changed
 from datacollection.demo import seed_demo_rounds
+from reports.demo import seed_demo_publications
 from schools.demo import DEMO_PASSWORD, SITE_URL, DemoSeedError, seed_demo_district
 from schools.models import Membership
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         # fill the console.
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         rounds = seed_demo_rounds(officers_by_school=officers)
+        publications = seed_demo_publications()
         public_pages_changed()  # cached public pages may show the district as it was before
         if quiet or verbosity == 0:
             return
@@ -68,6 +70,8 @@ class Command(BaseCommand):
                 f"รอบการเก็บข้อมูลที่สร้าง: {', '.join(rounds.created)} "
                 f"(ข้อมูลนักเรียนรายบุคคลที่สร้างขึ้น {rounds.students:,} ระเบียน)"
             )
+        if publications.created:
+            write(f"เผยแพร่สถิติแล้ว: {', '.join(publications.created)} (รอบย้อนหลังเป็นข้อมูลที่สร้างขึ้น)")
         write("")
         rows = [["ชื่อผู้ใช้", "บทบาท", "รหัสผ่าน", "โรงเรียน"]]
         for login in result.logins:

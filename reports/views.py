@@ -1,0 +1,338 @@
+"""Public statistics pages and the downloads catalogue (anonymous, cached whole), and the district
+staff's publishing and upload pages.
+
+Public pages read only published snapshots through ``reports.statistics``; a filter picks the
+publication (year, round, and an earlier publishing of the same round)."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aoc.forms import add_service_errors
+from aoc.permissions import require
+from aoc.public_cache import cached_public_page
+from datacollection.models import Round, Submission
+from datacollection.selectors import round_completeness
+from reports import charts, permissions, services, statistics
+from reports.forms import DatasetUploadForm, PublishForm
+from reports.models import Dataset, DatasetVersion, Publication
+from schools.models import Amphoe
+
+# --- Public statistics ------------------------------------------------------------------------------
+
+
+def _selected_publication(request) -> tuple[Publication | None, dict]:
+    """The publication the filters name (``pub`` id, else ``round`` slug, else ``year``), else the
+    current one; and the filter choices for the page. An unknown value is a 404."""
+    publications = list(statistics.publication_list(Round.Kind.DMC))
+    pub_id, round_slug, year = (
+        request.GET.get("pub", ""),
+        request.GET.get("round", ""),
+        request.GET.get("year", ""),
+    )
+    selected = None
+    if pub_id:
+        selected = next((p for p in publications if str(p.pk) == pub_id), None)
+    elif round_slug:
+        selected = next((p for p in publications if p.round.slug == round_slug), None)
+    elif year:
+        selected = next((p for p in publications if str(p.round.academic_year) == year), None)
+    elif publications:
+        selected = publications[0]
+    if (pub_id or round_slug or year) and selected is None:
+        raise Http404
+    years = sorted({p.round.academic_year for p in publications}, reverse=True)
+    rounds, seen = [], set()
+    for p in publications:
+        if p.round_id not in seen:
+            seen.add(p.round_id)
+            rounds.append(p.round)
+    editions = [p for p in publications if selected and p.round_id == selected.round_id]
+    current = publications[0] if publications else None
+    return selected, {
+        "publication": selected,
+        "is_current": selected is not None and current is not None and selected.pk == current.pk,
+        "current": current,
+        "years": years,
+        "rounds": rounds,
+        "editions": editions,
+    }
+
+
+def _render_statistics(request, template, tab, build):
+    publication, context = _selected_publication(request)
+    context["tab"] = tab
+    if publication is not None:
+        context.update(build(publication))
+    return render(request, template, context)
+
+
+@cached_public_page
+def statistics_home(request):
+    def build(pub):
+        schools = statistics.schools_by_amphoe_level_size(pub)
+        students = statistics.students_by_grade_sex(pub, by="amphoe")
+        return {
+            "schools": schools,
+            "students": students,
+            "schools_chart": charts.schools_by_size_chart(schools, chart_id="chart-schools"),
+            "students_chart": charts.students_by_grade_chart(students, chart_id="chart-students"),
+            "not_published": [
+                statistics.ratios(pub),
+                statistics.staff_by_position(pub),
+                statistics.buildings_by_type_condition(pub),
+            ],
+        }
+
+    return _render_statistics(request, "reports/statistics_home.html", "home", build)
+
+
+@cached_public_page
+def statistics_schools(request):
+    def build(pub):
+        schools = statistics.schools_by_amphoe_level_size(pub)
+        bands = statistics.small_school_bands(pub)
+        return {
+            "schools": schools,
+            "bands": bands,
+            "schools_chart": charts.schools_by_size_chart(schools, chart_id="chart-schools"),
+            "bands_chart": charts.small_bands_chart(bands, chart_id="chart-bands"),
+        }
+
+    return _render_statistics(request, "reports/statistics_schools.html", "schools", build)
+
+
+@cached_public_page
+def statistics_students(request):
+    by = request.GET.get("by", "amphoe")
+    if by not in ("district", "amphoe", "school"):
+        raise Http404
+    amphoe = request.GET.get("amphoe", "")
+    school = request.GET.get("school", "")
+
+    def build(pub):
+        table = statistics.students_by_grade_sex(pub, by=by, amphoe=amphoe or None, school=school or None)
+        published_school = statistics.published_school(pub, school) if school else None
+        if school and published_school is None:
+            raise Http404
+        return {
+            "table": table,
+            "chart": charts.students_by_grade_chart(table, chart_id="chart-grades"),
+            "by": by,
+            "amphoe": amphoe,
+            "school": published_school,
+            "amphoes": Amphoe.objects.filter(pk__in=pub.schools.values("amphoe")).order_by("dopa_code"),
+        }
+
+    return _render_statistics(request, "reports/statistics_students.html", "students", build)
+
+
+@cached_public_page
+def statistics_trend(request):
+    trend = statistics.student_trend(Round.Kind.DMC)
+    _publication, context = _selected_publication(request)
+    context.update(
+        {"tab": "trend", "trend": trend, "chart": charts.trend_chart(trend, chart_id="chart-trend")}
+    )
+    return render(request, "reports/statistics_trend.html", context)
+
+
+@cached_public_page
+def statistics_special(request):
+    school = request.GET.get("school", "")
+    by = "school" if request.GET.get("by") == "school" else "amphoe"
+
+    def build(pub):
+        published_school = statistics.published_school(pub, school) if school else None
+        if school and published_school is None:
+            raise Http404
+        disadvantaged = statistics.disadvantaged_by_type(pub, school=school or None, by=by)
+        disabled = statistics.disabled_by_type(pub, school=school or None, by=by)
+        return {
+            "school": published_school,
+            "by": by,
+            "disadvantaged": disadvantaged,
+            "disabled": disabled,
+            "disadvantaged_chart": charts.category_chart(disadvantaged, chart_id="chart-disadvantaged"),
+            "disabled_chart": charts.category_chart(disabled, chart_id="chart-disabled"),
+        }
+
+    return _render_statistics(request, "reports/statistics_special.html", "special", build)
+
+
+# --- Public downloads catalogue ---------------------------------------------------------------------
+
+
+@cached_public_page
+def download_list(request):
+    """Datasets by category, each with its latest version's files (two queries)."""
+    datasets = list(
+        Dataset.objects.annotate(latest_number=Max("versions__number")).filter(latest_number__isnull=False)
+    )
+    latest = {(d.pk, d.latest_number) for d in datasets}
+    files = {}
+    for version in DatasetVersion.objects.filter(dataset__in=datasets).order_by("file_format"):
+        if (version.dataset_id, version.number) in latest:
+            files.setdefault(version.dataset_id, []).append(version)
+    groups = {}
+    for dataset in datasets:
+        dataset.latest_files = files.get(dataset.pk, [])
+        dataset.latest_as_of = next((v.data_as_of for v in dataset.latest_files if v.data_as_of), None)
+        groups.setdefault(dataset.get_category_display(), []).append(dataset)
+    return render(
+        request,
+        "reports/download_list.html",
+        {"groups": sorted(groups.items()), "can_upload": permissions.can_publish_user(request.user)},
+    )
+
+
+def _versions_by_number(dataset: Dataset) -> list[tuple[int, list[DatasetVersion]]]:
+    versions = {}
+    for version in dataset.versions.select_related("publication__round").order_by("-number", "file_format"):
+        versions.setdefault(version.number, []).append(version)
+    return list(versions.items())
+
+
+@cached_public_page
+def dataset_detail(request, slug):
+    dataset = get_object_or_404(Dataset, slug=slug)
+    versions = _versions_by_number(dataset)
+    if not versions:
+        raise Http404
+    return render(
+        request,
+        "reports/dataset_detail.html",
+        {"dataset": dataset, "latest": versions[0], "older": versions[1:]},
+    )
+
+
+def dataset_latest(request, slug, file_format):
+    """``/downloads/<dataset>/latest.xlsx``: the newest file of that format (a redirect to its own,
+    permanent address)."""
+    version = (
+        DatasetVersion.objects.filter(dataset__slug=slug, file_format=file_format).order_by("-number").first()
+    )
+    if version is None:
+        raise Http404
+    return redirect(version.get_absolute_url())
+
+
+def download_version(request, slug, number, filename):
+    version = get_object_or_404(
+        DatasetVersion.objects.select_related("dataset"), dataset__slug=slug, number=number, filename=filename
+    )
+    content_type = mimetypes.guess_type(version.filename)[0] or "application/octet-stream"
+    if version.file_format == DatasetVersion.Format.CSV:
+        content_type = "text/csv; charset=utf-8"
+    response = FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
+    response["Content-Type"] = content_type
+    # A version never changes: browsers and proxies may keep it.
+    response["Cache-Control"] = "public, max-age=86400, immutable"
+    return response
+
+
+# --- Staff: publishing ------------------------------------------------------------------------------
+
+
+@require(permissions.can_view_publishing)
+def publishing(request):
+    rounds = list(Round.objects.filter(kind=Round.Kind.DMC).order_by("-academic_year", "-number"))
+    for round_ in rounds:
+        round_.completeness = round_completeness(round_)
+        round_.problems = services.publication_check(round_)
+    publications = list(statistics.publication_list())
+    current_ids = {p.pk for p in (statistics.current_publication(k) for k in Round.Kind.values) if p}
+    by_round = {}
+    for pub in publications:
+        pub.is_current = pub.pk in current_ids
+        by_round.setdefault(pub.round_id, []).append(pub)
+    for round_ in rounds:
+        round_.published = by_round.get(round_.pk, [])
+    return render(
+        request,
+        "reports/publishing.html",
+        {
+            "rounds": rounds,
+            "publications": publications,
+            "can_publish": permissions.can_publish_user(request.user),
+        },
+    )
+
+
+@require(permissions.can_view_publishing)
+def publishing_preview(request, round_slug):
+    round_ = get_object_or_404(Round, slug=round_slug)
+    preview = services.publication_preview(round_, actor=request.user)
+    return render(
+        request,
+        "reports/publishing_preview.html",
+        {
+            "round": round_,
+            "preview": preview,
+            "form": PublishForm(),
+            "can_publish": permissions.can_publish_user(request.user),
+            "accepted_status": Submission.Status.ACCEPTED,
+        },
+    )
+
+
+@require(permissions.can_publish_user)
+@require_POST
+def publish(request, round_slug):
+    round_ = get_object_or_404(Round, slug=round_slug)
+    form = PublishForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        publication = services.publication_create(round_, actor=request.user, note=note)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("reports:publishing-preview", round_slug=round_.slug)
+    messages.success(
+        request,
+        _("เผยแพร่ข้อมูล %(round)s แล้ว: โรงเรียน %(included)s จาก %(expected)s แห่ง นักเรียน %(students)s คน")
+        % {
+            "round": round_.label,
+            "included": publication.schools_included,
+            "expected": publication.schools_expected,
+            "students": f"{publication.students_total:,}",
+        },
+    )
+    return redirect("reports:publishing")
+
+
+@require(permissions.can_publish_user)
+@require_http_methods(["GET", "POST"])
+def dataset_upload(request):
+    form = DatasetUploadForm(request.POST or None, request.FILES or None)
+    if request.GET.get("dataset") and not request.POST:
+        form = DatasetUploadForm(
+            initial={"dataset": Dataset.objects.filter(slug=request.GET["dataset"]).first()}
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.dataset_version_upload(
+                form.cleaned_data["dataset"],
+                actor=request.user,
+                file=form.cleaned_data["file"],
+                data_as_of=form.cleaned_data["data_as_of"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(
+                request,
+                _("เพิ่มไฟล์เป็นฉบับที่ %(number)s ของ %(dataset)s แล้ว")
+                % {"number": version.number, "dataset": version.dataset.title},
+            )
+            return redirect("reports:dataset", slug=version.dataset.slug)
+    return render(request, "reports/dataset_upload.html", {"form": form})
