@@ -2,8 +2,9 @@
 to harvest: a DCAT catalogue (W3C Data Catalog Vocabulary, version 2) written as JSON-LD.
 
 One ``dcat:Catalog`` lists one ``dcat:Dataset`` per public dataset: the API's own tables (schools, the
-rounds calendar) and every published file of the downloads catalogue. Each dataset has titles in Thai
-and English, a description, the publisher, the date it last changed, the licence, and its
+rounds calendar), the published statistics (each table as JSON and CSV) and every dataset of the
+downloads catalogue (``reports.Dataset``) with the files of its latest version. Each dataset has titles
+in Thai and English, a description, the publisher, the date it last changed, the licence, and its
 distributions (``accessURL`` — where to read it, ``downloadURL`` — the file itself, ``mediaType``).
 """
 
@@ -22,6 +23,8 @@ from rest_framework.views import APIView
 
 from aoc.models import AuditLog
 from datacollection.models import Round
+from reports.models import Dataset, DatasetVersion
+from reports.statistics import current_publication
 from schools.models import EnrolmentFigure, School
 
 CONTEXT = {
@@ -172,6 +175,101 @@ def api_datasets(absolute) -> list[dict]:
     ]
 
 
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+FORMAT_NAMES = {"xlsx": "XLSX", "csv": "CSV", "pdf": "PDF", "json": "JSON"}
+# The published statistics tables of the API: (route name, Thai title, English title).
+STATISTICS_TABLES = (
+    ("api:statistics-schools", "โรงเรียนจำแนกตามอำเภอ ระดับ และขนาด", "Schools by amphoe, level and size"),
+    ("api:statistics-small-bands", "โรงเรียนขนาดเล็กจำแนกตามช่วงจำนวนนักเรียน", "Small schools by enrolment band"),
+    ("api:statistics-students", "นักเรียนจำแนกตามชั้นและเพศ", "Students by grade and sex"),
+    ("api:statistics-disadvantaged", "นักเรียนด้อยโอกาสจำแนกตามประเภท", "Disadvantaged students by type"),
+    ("api:statistics-disabled", "นักเรียนพิการจำแนกตามประเภท", "Students with disabilities by type"),
+    ("api:statistics-trend", "จำนวนนักเรียนย้อนหลัง", "Students over the years"),
+)
+
+
+def statistics_dataset(absolute) -> list[dict]:
+    """The published statistics as one dataset (each table as JSON and CSV), once something is published."""
+    publication = current_publication()
+    if publication is None:
+        return []
+    distributions = []
+    for name, title_th, title_en in STATISTICS_TABLES:
+        url = absolute(reverse(name))
+        distributions.append(
+            distribution(
+                f"{title_th} (JSON)", f"{title_en} (JSON)", access=url, media_type="application/json"
+            )
+        )
+        distributions.append(
+            distribution(
+                f"{title_th} (CSV)",
+                f"{title_en} (CSV)",
+                access=url,
+                download=f"{url}?format=csv",
+                media_type="text/csv",
+            )
+        )
+    return [
+        dataset(
+            absolute(reverse("reports:statistics")),
+            title=("สถิติการศึกษาที่เผยแพร่", "Published education statistics"),
+            description=(
+                "สถิติจากข้อมูลที่โรงเรียนรับรองแล้วและเขตพื้นที่เผยแพร่: โรงเรียน นักเรียนจำแนกตามชั้นและเพศ "
+                "นักเรียนด้อยโอกาสและพิการ (จำนวนน้อยกว่า 5 ปกปิด) และแนวโน้มรายปี",
+                "Statistics from the schools' accepted data as published by the district: schools, students "
+                "by grade and sex, disadvantaged and disabled students (counts under 5 suppressed), trends.",
+            ),
+            modified=_newest(publication.published_at),
+            landing_page=absolute(reverse("reports:statistics")),
+            keywords=("สถิติ", "นักเรียน", "statistics", "DMC"),
+            distributions=distributions,
+        )
+    ]
+
+
+def download_datasets(absolute) -> list[dict]:
+    """Every dataset of the downloads catalogue with its latest version's files. The files' addresses are
+    permanent (a new version never breaks an old link)."""
+    datasets = list(Dataset.objects.annotate(latest=Max("versions__number")).filter(latest__isnull=False))
+    latest = {(d.pk, d.latest) for d in datasets}
+    files: dict[int, list[DatasetVersion]] = {}
+    for version in DatasetVersion.objects.filter(dataset__in=datasets).order_by("file_format"):
+        if (version.dataset_id, version.number) in latest:
+            files.setdefault(version.dataset_id, []).append(version)
+    entries = []
+    for item in sorted(datasets, key=lambda d: (d.category, d.title)):
+        versions = files.get(item.pk, [])
+        page = absolute(reverse("reports:dataset", kwargs={"slug": item.slug}))
+        entries.append(
+            dataset(
+                page,
+                # The catalogue keeps Thai titles only; its address names the table in English.
+                title=(item.title, item.slug.replace("-", " ").replace("_", " ").capitalize()),
+                description=(item.description or item.title, item.description or item.title),
+                modified=_newest(*(v.created_at for v in versions)),
+                landing_page=page,
+                keywords=(item.get_category_display(), item.category),
+                distributions=[
+                    distribution(
+                        f"{item.title} ฉบับที่ {v.number} ({FORMAT_NAMES.get(v.file_format, v.file_format)})",
+                        f"Version {v.number} ({FORMAT_NAMES.get(v.file_format, v.file_format)})",
+                        access=page,
+                        download=absolute(v.get_absolute_url()),
+                        media_type=MEDIA_TYPES.get(v.file_format, "application/octet-stream"),
+                    )
+                    for v in versions
+                ],
+            )
+        )
+    return entries
+
+
 def _latest(datasets: list[dict]) -> dict | None:
     """The newest ``dct:modified`` of the datasets (ISO dates compare as text)."""
     values = [d["dct:modified"]["@value"] for d in datasets if d["dct:modified"]]
@@ -179,7 +277,7 @@ def _latest(datasets: list[dict]) -> dict | None:
 
 
 def catalog(absolute) -> dict:
-    datasets = api_datasets(absolute)
+    datasets = [*api_datasets(absolute), *statistics_dataset(absolute), *download_datasets(absolute)]
     district = settings.DISTRICT
     return {
         "@context": CONTEXT,

@@ -20,6 +20,7 @@ from aoc.forms import FeedbackForm, NewsForm, add_service_errors
 from aoc.models import AuditLog, Feedback, NewsItem, Notice
 from aoc.public_cache import cached_public_page
 from datacollection import selectors as collection_selectors
+from reports import statistics as published_statistics
 from schools import selectors as school_selectors
 
 HOME_NEWS = 5
@@ -35,6 +36,7 @@ def home(request):
             "summary": school_selectors.district_summary(),
             "news": list(selectors.published_news()[:HOME_NEWS]),
             "open_rounds": list(collection_selectors.open_rounds()),
+            "publication": published_statistics.current_publication(),
         },
     )
 

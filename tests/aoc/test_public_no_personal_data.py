@@ -19,15 +19,18 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from aoc import services as aoc_services
 from aoc.models import NewsItem
 from aoc.thaidate import format_date
-from datacollection import samples
+from datacollection import samples, workflow
 from datacollection import services as collection_services
 from datacollection.models import StudentRecord, Submission
+from reports import services as report_services
+from reports.models import DatasetVersion
 from schools.models import DataOfficer
 from tests.factories import DataOfficerFactory, dmc_round
 
@@ -42,18 +45,35 @@ PUBLIC = {
     "datacollection:round-calendar", "datacollection:round-guide",
     "api:api-root", "api:schema", "api:docs", "api:catalog", "api:schools-geojson",
     "api:school-list", "api:school-detail", "api:round-list", "api:round-detail",
+    "reports:statistics", "reports:statistics-schools", "reports:statistics-students",
+    "reports:statistics-trend", "reports:statistics-special", "reports:downloads", "reports:dataset",
+    "reports:dataset-latest", "reports:download-version",
+    "api:publication-list", "api:publication-detail", "api:dataset-list", "api:dataset-detail",
+    "api:statistics-schools", "api:statistics-small-bands", "api:statistics-students",
+    "api:statistics-disadvantaged", "api:statistics-disabled", "api:statistics-trend",
 }  # fmt: skip
 # Not pages: the language switch sends a GET back to the site; logging out is POST only.
 GET_NOT_ALLOWED = {"set_language": 302, "logout": 405}
 # Public and answering 404 without an object to show (a round with no guide).
 MAY_BE_404 = {"datacollection:round-guide"}
-# API list endpoints read as JSON and as CSV.
-API_LISTS = {"api:school-list", "api:round-list"}
+# Public addresses that send the visitor on to another public address (the latest file of a dataset).
+PUBLIC_REDIRECTS = {"reports:dataset-latest"}
+# API list endpoints, read as JSON; the tables among them also as CSV.
+API_LISTS = {"api:publication-list", "api:dataset-list"}
+API_TABLES = {
+    "api:school-list", "api:round-list", "api:statistics-schools", "api:statistics-small-bands",
+    "api:statistics-students", "api:statistics-disadvantaged", "api:statistics-disabled",
+    "api:statistics-trend",
+}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(tmp_path, monkeypatch):
     cache.clear()
+    # Published files go to the test's folder (the field resolved its storage when the model loaded).
+    monkeypatch.setattr(
+        DatasetVersion._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path / "downloads")
+    )
 
 
 @pytest.fixture
@@ -83,6 +103,14 @@ def district(personas, school_a, school_b, district_staff, officer_a):
     assert result.status == "imported", result
     assert StudentRecord.objects.filter(upload=upload).count() == 25
     upload.refresh_from_db()
+    # School A's officer submits, district staff accept, the round closes and is published: the public
+    # statistics, files and API are built from these records.
+    workflow.submission_submit(submission, actor=officer_a)
+    workflow.submission_accept(submission, actor=district_staff)
+    collection_services.round_close(round_, actor=district_staff)
+    publication = report_services.publication_create(round_, actor=district_staff)
+    version = DatasetVersion.objects.filter(publication=publication).first()
+    assert version is not None
 
     news = aoc_services.news_create(
         actor=district_staff,
@@ -127,6 +155,8 @@ def district(personas, school_a, school_b, district_staff, officer_a):
         "register_entry": register_entry,
         "upload": upload,
         "submission": submission,
+        "publication": publication,
+        "version": version,
     }
 
 
@@ -144,11 +174,14 @@ def _patterns(resolvers, prefix="", namespace=""):
             yield prefix + entry.pattern.regex.pattern.lstrip("^"), name
 
 
-def _value(group: str, world: dict) -> str:
-    """A real value for a path parameter."""
+def _value(group: str, name: str, world: dict) -> str:
+    """A real value for the path parameter ``group`` of the route ``name``."""
     values = {
         "code": world["school"].code,
         "slug": world["round"].slug,
+        "number": str(world["version"].number),
+        "filename": world["version"].filename,
+        "file_format": world["version"].file_format,
         "round_slug": world["round"].slug,
         "format": "json",
         "uidb64": "MQ",
@@ -159,18 +192,22 @@ def _value(group: str, world: dict) -> str:
         "object_id": "1",
         "content_type_id": "1",
     }
+    if group == "slug" and name.startswith(("reports:", "api:dataset")):
+        return world["version"].dataset.slug
+    if name.startswith("api:publication") and group in ("pk", "id"):
+        return str(world["publication"].pk)
     if group == "pk":
         return str(world["news"].pk)
     return values.get(group, "1")
 
 
-def _fill(regex: str, world: dict) -> str:
+def _fill(regex: str, name: str, world: dict) -> str:
     """The path of ``regex`` with its groups filled in (admin and router patterns are regexes)."""
     path = regex.rstrip("$").replace("\\Z", "").replace("\\.", ".")
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: _value(m[1], world), path)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: _value(m[1], name, world), path)
     path = re.sub(r"\(\?:[^)]*\)\??", "", path)  # optional groups such as the admin's
     path = path.replace("/?", "/").replace("^", "")
-    return "/" + path
+    return "/" + re.sub(r"\\(.)", r"\1", path)  # regex escapes such as ``\-``
 
 
 def _body(response) -> str:
@@ -197,7 +234,7 @@ def test_no_public_url_shows_personal_data_and_every_other_url_refuses_anonymous
     for regex, name in _patterns(get_resolver().url_patterns):
         if name.startswith("admin:") or regex.startswith("media/") or "(?P<format>" in regex:
             continue  # the admin (below), media files (below), ".json" suffixes (same views)
-        url = _fill(regex, district)
+        url = _fill(regex, name, district)
         response = client.get(url)
         if name in PUBLIC or name in GET_NOT_ALLOWED:
             if name in GET_NOT_ALLOWED:
@@ -206,6 +243,9 @@ def test_no_public_url_shows_personal_data_and_every_other_url_refuses_anonymous
                 continue
             if name in MAY_BE_404 and response.status_code == 404:
                 continue
+            if name in PUBLIC_REDIRECTS:
+                assert response.status_code == 302 and response["Location"].startswith("/"), url
+                response = client.get(response["Location"])
             assert response.status_code == 200, (url, name, response.status_code)
             _assert_clean(url, _body(response), secrets)
             checked_public.append(name)
@@ -226,9 +266,14 @@ def test_no_public_url_shows_personal_data_and_every_other_url_refuses_anonymous
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(API_LISTS))
 @pytest.mark.parametrize(
-    "query", ["", "?format=csv", "?page=1&page_size=500", "?include_closed=1&format=csv"]
+    ("name", "query"),
+    [(name, query) for name in sorted(API_LISTS | API_TABLES) for query in ("", "?page=1&page_size=500")]
+    + [
+        (name, query)
+        for name in sorted(API_TABLES)
+        for query in ("?format=csv", "?include_closed=1&format=csv")
+    ],
 )
 def test_api_lists_hold_no_personal_data_as_json_or_csv(client, district, name, query):
     response = client.get(reverse(name) + query)
@@ -268,7 +313,7 @@ def test_the_admin_refuses_anonymous_visitors(client, district):
     for regex, name in _patterns(get_resolver().url_patterns):
         if not name.startswith("admin:") or name in ("admin:login", "admin:logout"):
             continue
-        response = client.get(_fill(regex, district))
+        response = client.get(_fill(regex, name, district))
         assert _is_login_redirect(response) or response.status_code in (403, 404, 405), (
             name,
             response.status_code,
@@ -282,3 +327,24 @@ def test_the_search_would_find_personal_data_where_it_is_shown(client_for, distr
     url = reverse("datacollection:submission-records", args=[district["round"].slug, district["school"].code])
     body = _body(client_for(district_staff).get(url))
     assert any(secret in body for secret in district["secrets"])
+
+
+@pytest.mark.django_db
+def test_the_dataset_catalogue_lists_the_published_statistics_and_downloads(client, district):
+    """The DCAT catalogue names every dataset of the downloads catalogue with its latest files, and the
+    published statistics tables; every download address it gives answers with the file."""
+    catalog = client.get(reverse("api:catalog")).json()
+    datasets = {d["@id"].removeprefix("http://testserver"): d for d in catalog["dcat:dataset"]}
+    version = district["version"]
+    entry = datasets[reverse("reports:dataset", kwargs={"slug": version.dataset.slug})]
+    downloads = {d["dcat:downloadURL"]["@id"] for d in entry["dcat:distribution"]}
+    assert "http://testserver" + version.get_absolute_url() in downloads
+    media = {d["dcat:mediaType"] for d in entry["dcat:distribution"]}
+    assert media <= {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    assert reverse("reports:statistics") in datasets
+    for item in catalog["dcat:dataset"]:
+        for dist in item["dcat:distribution"]:
+            if "dcat:downloadURL" in dist:
+                response = client.get(dist["dcat:downloadURL"]["@id"].removeprefix("http://testserver"))
+                assert response.status_code == 200, dist["dcat:downloadURL"]
+                _assert_clean(dist["dcat:downloadURL"]["@id"], _body(response), district["secrets"])
