@@ -194,7 +194,10 @@ def main() -> int:
                     port, path, connections=args.connections, duration=args.duration, threads=args.threads
                 )
                 runs[path].append(result)
-            print(f"round {number}: " + ", ".join(f"{p} {runs[p][-1]['rps']:.0f}/s" for p in paths))
+            print(
+                f"round {number}: "
+                + ", ".join(f"{p} {runs[p][-1]['rps']:.0f}/s p99 {runs[p][-1]['p99']:.0f} ms" for p in paths)
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
