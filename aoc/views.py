@@ -296,8 +296,15 @@ def feedback_results(request):
     )
 
 
+def _spreadsheet_safe(text: str) -> str:
+    """Text typed by anonymous visitors, made inert for spreadsheets: a cell that starts like a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading apostrophe (OWASP, CSV injection)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @require_GET
 @permissions.require(permissions.can_read_feedback)
+@cache_control(private=True, no_store=True)
 def feedback_export(request):
     """Every answer (of a month, if one is chosen) as CSV, UTF-8 with BOM so that Excel reads Thai."""
     month = _feedback_month(request)
@@ -317,8 +324,8 @@ def feedback_export(request):
             [
                 created.isoformat(timespec="minutes"),
                 *[getattr(answer, f) for f in aspects],
-                answer.comment,
-                answer.page,
+                _spreadsheet_safe(answer.comment),
+                _spreadsheet_safe(answer.page),
             ]
         )
     audit_log(

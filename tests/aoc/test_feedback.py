@@ -128,6 +128,14 @@ def test_the_export_is_a_csv_excel_reads_and_is_audited(client_for, district_sta
 
 
 @pytest.mark.django_db
+def test_the_export_makes_formulas_typed_by_visitors_inert(client_for, district_staff):
+    answer = _answer()
+    Feedback.objects.filter(pk=answer.pk).update(comment='=HYPERLINK("http://evil.example","x")')
+    body = client_for(district_staff).get(reverse("feedback-export")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+
+
+@pytest.mark.django_db
 def test_a_month_filter_limits_results_and_export(client_for, district_staff):
     _answer()
     client = client_for(district_staff)
