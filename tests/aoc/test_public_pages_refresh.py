@@ -60,3 +60,19 @@ def test_the_directory_fragment_and_the_whole_page_are_cached_apart(client, scho
     fragment = client.get(reverse("schools:directory"), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" in page and "<html" not in fragment
     assert "<html" in client.get(reverse("schools:directory")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_change_made_in_the_admin_reaches_the_cached_profile(
+    client, client_for, school_a, admin_user, django_capture_on_commit_callbacks
+):
+    profile = reverse("schools:profile", args=[school_a.code])
+    client_for(None).get(profile)
+    admin = client_for(admin_user)
+    form = admin.get(reverse("admin:schools_school_change", args=[school_a.pk])).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "branch_of"}
+    data |= {"name_th": "บ้านควนลังแก้ไขในแอดมิน", "generated_fields": "[]", "amphoe": school_a.amphoe_id}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("admin:schools_school_change", args=[school_a.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert "บ้านควนลังแก้ไขในแอดมิน" in client_for(None).get(profile).content.decode()
