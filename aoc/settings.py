@@ -258,6 +258,15 @@ OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE", default="https://creativecommon
 SPECTACULAR_SETTINGS = {
     "TITLE": "AOC สพป.สงขลา เขต 2 API",
     "VERSION": "1",
+    "DESCRIPTION": (
+        "บริการข้อมูลเปิดของเขตพื้นที่: ทำเนียบโรงเรียน ปฏิทินรอบการเก็บข้อมูล สถิติที่เผยแพร่ และไฟล์ดาวน์โหลด "
+        "อ่านได้โดยไม่ต้องเข้าสู่ระบบ ตารางทุกตารางขอเป็น CSV ได้ด้วย `?format=csv` "
+        "บัญชีชุดข้อมูลแบบ DCAT อยู่ที่ `/api/v1/catalog.json`\n\n"
+        "Open data of the district: schools, the rounds calendar, published statistics and downloads, "
+        "readable without signing in. Every table is also served as CSV (`?format=csv`). Browsers on other "
+        "sites may read the API (CORS, GET only). Anonymous clients are rate-limited (HTTP 429 with "
+        "`retry_after`). The DCAT dataset catalogue is at `/api/v1/catalog.json`."
+    ),
     "SERVE_INCLUDE_SCHEMA": False,
     # The documentation page's assets come from drf-spectacular-sidecar, served as static files.
     "SWAGGER_UI_DIST": "SIDECAR",
