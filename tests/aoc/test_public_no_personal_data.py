@@ -15,7 +15,9 @@ not: the test fails on a URL it has not classified, so that nobody adds a public
 """
 
 import datetime
+import io
 import re
+import zipfile
 
 import pytest
 from django.core.cache import cache
@@ -211,7 +213,11 @@ def _fill(regex: str, name: str, world: dict) -> str:
 
 
 def _body(response) -> str:
+    """The text of a response; for an XLSX (a zip of XML parts) the text of all its parts."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content = b"\n".join(archive.read(name) for name in archive.namelist())
     return content.decode("utf-8", errors="replace")
 
 
@@ -348,3 +354,12 @@ def test_the_dataset_catalogue_lists_the_published_statistics_and_downloads(clie
                 response = client.get(dist["dcat:downloadURL"]["@id"].removeprefix("http://testserver"))
                 assert response.status_code == 200, dist["dcat:downloadURL"]
                 _assert_clean(dist["dcat:downloadURL"]["@id"], _body(response), district["secrets"])
+
+
+@pytest.mark.django_db
+def test_published_files_are_read_inside_too(client, district):
+    """The XLSX files are searched part by part (their XML), not as compressed bytes."""
+    xlsx = DatasetVersion.objects.filter(file_format="xlsx").first()
+    body = _body(client.get(xlsx.get_absolute_url()))
+    assert "<sheetData" in body or "<sst" in body
+    _assert_clean(xlsx.get_absolute_url(), body, district["secrets"])
