@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from aoc.models import Feedback, NewsItem
@@ -39,9 +40,14 @@ class NewsForm(forms.Form):
         label=_("ไฟล์แนบ"),
         required=False,
         validators=[FileExtensionValidator(NEWS_ATTACHMENT_EXTENSIONS)],
-        help_text=_("PDF, Word, Excel หรือรูปภาพ ไม่เกิน 10 MB"),
     )
     remove_attachment = forms.BooleanField(label=_("ลบไฟล์แนบเดิม"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = _("PDF, Word, Excel หรือรูปภาพ ไม่เกิน %(size)s") % {
+            "size": filesizeformat(settings.NEWS_ATTACHMENT_MAX_BYTES)
+        }
 
     def clean_attachment(self):
         attachment = self.cleaned_data.get("attachment")
