@@ -228,10 +228,11 @@ def line_chart(
     parts = _open(width, height, title, desc, chart_id)
     parts += _legend([name for name, _v in series], left, 16)
     _grid(parts, left=left, right_x=width - right, top_margin=top_margin, plot_h=plot_h, top=top)
-    step_x = plot_w / max(len(labels) - 1, 1)
+    inset = 28  # the first and last points (and their labels) clear the axis and the edge
+    step_x = (plot_w - 2 * inset) / max(len(labels) - 1, 1)
 
     def x_of(i: int) -> float:
-        return float(left + (i * step_x if len(labels) > 1 else plot_w / 2))
+        return float(left + inset + (i * step_x if len(labels) > 1 else (plot_w - 2 * inset) / 2))
 
     for i, label in enumerate(labels):
         parts.append(

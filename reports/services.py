@@ -345,3 +345,46 @@ def _dataset_version_upload(
     )
     transaction.on_commit(public_cache.public_pages_changed)
     return version
+
+
+def dataset_file_add(
+    slug: str,
+    *,
+    actor,
+    content: bytes,
+    filename: str,
+    file_format: str,
+    title: str = "",
+    category: str = Dataset.Category.OTHER,
+    description: str = "",
+    data_as_of=None,
+    publication: Publication | None = None,
+    note: str = "",
+) -> DatasetVersion:
+    """Add generated ``content`` (e.g. the annual booklet's PDF) as the next version of dataset
+    ``slug``, creating the dataset on first use; the file is public at once at its permanent address.
+    For code that builds files (tasks, commands); people upload through ``dataset_version_upload``."""
+    if not permissions.can_publish(actor):
+        raise PermissionDenied
+    written = []
+    try:
+        with transaction.atomic():
+            dataset, _created = Dataset.objects.get_or_create(
+                slug=slug, defaults={"title": title or slug, "category": category, "description": description}
+            )
+            dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+            version = _add_file(
+                dataset, _next_number(dataset), content=content, filename=filename, file_format=file_format,
+                actor=actor, written=written, data_as_of=data_as_of, publication=publication, note=note,
+            )  # fmt: skip
+            audit_log(
+                actor,
+                "reports.datasetversion.added",
+                version,
+                {"dataset": dataset.slug, "number": version.number, "filename": version.filename},
+            )
+            transaction.on_commit(public_cache.public_pages_changed)
+            return version
+    except Exception:
+        _forget_files(written)
+        raise

@@ -665,6 +665,46 @@ def buildings_by_type_condition(pub: Publication | None = None) -> NotPublished:
     )
 
 
+@dataclass
+class SchoolRow:
+    code: str
+    name: str  # with the word โรงเรียน
+    amphoe_code: str
+    amphoe: str
+    level: str
+    level_label: str
+    size_code: str
+    size_label: str
+    small_band_label: str
+    male: int
+    female: int
+    total: int
+
+
+@dataclass
+class SchoolList:
+    source: Source
+    title: str
+    rows: list[SchoolRow]
+
+
+def school_list(pub: Publication, *, amphoe: str | None = None) -> SchoolList:
+    """Every school of the publication with its level, size and students (for tables per school, e.g.
+    the booklet), by amphoe then name; ``amphoe`` (DOPA code) narrows it."""
+    schools = PublishedSchool.objects.filter(publication=pub).select_related("amphoe")
+    if amphoe:
+        schools = schools.filter(amphoe__dopa_code=amphoe)
+    rows = [
+        SchoolRow(
+            s.code, f"โรงเรียน{s.name_th}", s.amphoe.dopa_code, s.amphoe.name_th, s.level,
+            str(LEVEL_LABELS.get(s.level, s.level)), s.size_code, s.size_label, s.small_band_label,
+            s.students_male, s.students_female, s.students_total,
+        )
+        for s in schools.order_by("amphoe__dopa_code", "name_th")
+    ]  # fmt: skip
+    return SchoolList(Source.of(pub), _("โรงเรียนและจำนวนนักเรียน"), rows)
+
+
 def published_school(pub: Publication, code: str) -> PublishedSchool | None:
     return PublishedSchool.objects.filter(publication=pub, code=code).select_related("amphoe").first()
 

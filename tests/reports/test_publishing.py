@@ -205,3 +205,25 @@ def test_an_upload_of_another_kind_of_file_is_refused(client_for, district_staff
     )
     assert response.status_code == 200
     assert "รับเฉพาะไฟล์" in response.content.decode()
+
+
+def test_generated_files_are_added_as_versions_of_a_dataset(client, db, director, district_staff):
+    from reports.services import dataset_file_add
+
+    with pytest.raises(PermissionDenied):
+        dataset_file_add("booklet", actor=director, content=b"%PDF-1.7", filename="b.pdf", file_format="pdf")
+    first = dataset_file_add(
+        "booklet", actor=district_staff, content=b"%PDF-1.7 one", filename="booklet-2569.pdf",
+        file_format="pdf", title="เอกสารสารสนเทศประจำปี", category="booklet",
+    )  # fmt: skip
+    second = dataset_file_add(
+        "booklet",
+        actor=district_staff,
+        content=b"%PDF-1.7 two",
+        filename="booklet-2569.pdf",
+        file_format="pdf",
+    )
+    assert (first.number, second.number) == (1, 2)
+    assert first.dataset.title == "เอกสารสารสนเทศประจำปี"
+    assert b"".join(client.get(first.get_absolute_url()).streaming_content) == b"%PDF-1.7 one"
+    assert AuditLog.objects.filter(action="reports.datasetversion.added").count() == 2

@@ -158,3 +158,12 @@ def test_charts_are_accessible_svg_with_thai_text(publication):
 def test_chart_text_is_escaped():
     svg = str(charts.bar_chart(["<b>x</b>"], [1], title="<script>"))
     assert "<script>" not in svg and "&lt;b&gt;" in svg
+
+
+def test_school_list_gives_each_accepted_school_with_its_size(publication, district):
+    result = statistics.school_list(publication)
+    assert [(r.code, r.total, r.size_code) for r in result.rows if r.amphoe_code == "9013"] == [
+        (district["D"].code, 2, "small")
+    ]
+    assert len(result.rows) == 4 and district["E"].code not in {r.code for r in result.rows}
+    assert result.source.round_slug == "dmc-2569-1"
