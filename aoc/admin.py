@@ -1,16 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from aoc.audit import audit_log
 from aoc.models import AuditLog, User
+from aoc.public_cache import public_pages_changed
 
 
 class AuditedAdminMixin:
-    """Admin writes go to the audit log like every other write, with the fields that changed."""
+    """Admin writes go to the audit log like every other write, with the fields that changed. They may
+    change what the public sees (a school, an enrolment figure, a size scheme), so the cached public
+    pages are dropped once they are committed; admin writes are rare, a fresh rendering is cheap."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        transaction.on_commit(public_pages_changed)
         verb = "updated" if change else "created"
         changed = {
             name: str(form.cleaned_data.get(name)) for name in form.changed_data if "password" not in name
@@ -23,6 +28,7 @@ class AuditedAdminMixin:
         )
 
     def delete_model(self, request, obj):
+        transaction.on_commit(public_pages_changed)
         audit_log(
             request.user, f"{obj._meta.app_label}.{obj._meta.model_name}.deleted", obj, {"via": "admin"}
         )
@@ -30,6 +36,7 @@ class AuditedAdminMixin:
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
+        transaction.on_commit(public_pages_changed)
         for obj in formset.new_objects:
             audit_log(
                 request.user, f"{obj._meta.app_label}.{obj._meta.model_name}.created", obj, {"via": "admin"}
@@ -45,6 +52,7 @@ class AuditedAdminMixin:
             )
 
     def delete_queryset(self, request, queryset):
+        transaction.on_commit(public_pages_changed)
         for obj in queryset:
             audit_log(
                 request.user, f"{obj._meta.app_label}.{obj._meta.model_name}.deleted", obj, {"via": "admin"}

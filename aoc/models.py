@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -125,3 +127,86 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def news_attachment_path(item, filename: str) -> str:
+    """A random folder per file: an attachment's address cannot be guessed before it is published, and
+    moving it to a new folder makes an old address stop working (``aoc.services.news_unpublish``)."""
+    return f"news/{uuid.uuid4().hex}/{filename}"
+
+
+class NewsItem(models.Model):
+    """A news item or announcement of the district office, written by district staff and shown on the
+    public site once published. The body is plain text with a few marks (``aoc.markup``); it is never
+    taken as HTML."""
+
+    class Category(models.TextChoices):
+        NEWS = "news", _("ข่าว")
+        ANNOUNCEMENT = "announcement", _("ประกาศ")
+
+    title = models.CharField(_("หัวข้อ"), max_length=200)
+    body = models.TextField(_("เนื้อหา"), max_length=20_000)
+    category = models.CharField(_("ประเภท"), max_length=20, choices=Category.choices, default=Category.NEWS)
+    pinned = models.BooleanField(_("ปักหมุดไว้ด้านบน"), default=False)
+    # Empty while a draft, or after it has been taken off the public site.
+    published_at = models.DateTimeField(_("เผยแพร่เมื่อ"), null=True, blank=True, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ผู้เขียน"), on_delete=models.PROTECT, related_name="+"
+    )
+    attachment = models.FileField(_("ไฟล์แนบ"), upload_to=news_attachment_path, blank=True, max_length=200)
+    # The file's name as staff gave it: storage names drop Thai vowel and tone marks, so the link offers
+    # this name for the download instead.
+    attachment_name = models.CharField(_("ชื่อไฟล์แนบ"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ข่าวประชาสัมพันธ์")
+        verbose_name_plural = _("ข่าวประชาสัมพันธ์")
+        ordering = ["-pinned", "-published_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Feedback(models.Model):
+    """One anonymous answer to the satisfaction form. Nothing about who sent it is kept: no account, no
+    address (PDPA); the rate limit works on a keyed hash held briefly in the cache (``aoc.feedback``)."""
+
+    # (field, label): the aspects rated 1–5, in the order the form and the results show them.
+    ASPECTS = (
+        ("ease", _("ความสะดวกในการใช้งานเว็บไซต์")),
+        ("usefulness", _("ความเป็นประโยชน์ของข้อมูล")),
+        ("accuracy", _("ความถูกต้องและทันสมัยของข้อมูล")),
+        ("speed", _("ความรวดเร็วในการแสดงผล")),
+        ("overall", _("ความพึงพอใจโดยรวม")),
+    )
+
+    ease = models.PositiveSmallIntegerField(_("ความสะดวกในการใช้งานเว็บไซต์"))
+    usefulness = models.PositiveSmallIntegerField(_("ความเป็นประโยชน์ของข้อมูล"))
+    accuracy = models.PositiveSmallIntegerField(_("ความถูกต้องและทันสมัยของข้อมูล"))
+    speed = models.PositiveSmallIntegerField(_("ความรวดเร็วในการแสดงผล"))
+    overall = models.PositiveSmallIntegerField(_("ความพึงพอใจโดยรวม"))
+    comment = models.TextField(_("ข้อเสนอแนะ"), max_length=2000, blank=True)
+    # The page of this site the answer is about (a path), if the visitor came from one.
+    page = models.CharField(_("หน้าที่เกี่ยวข้อง"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("เวลา"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("แบบประเมินความพึงพอใจ")
+        verbose_name_plural = _("แบบประเมินความพึงพอใจ")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+                name=f"feedback_{field}_1_to_5",
+            )
+            for field in ("ease", "usefulness", "accuracy", "speed", "overall")
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} ({self.overall}/5)"

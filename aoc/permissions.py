@@ -38,3 +38,15 @@ def require(check):
         return wrapped
 
     return decorator
+
+
+def can_manage_news(user) -> bool:
+    """Write, publish and take down the office's news and announcements: district staff, administrators."""
+    return user.is_authenticated and (user.is_admin or user.role == user.Role.DISTRICT_STAFF)
+
+
+def can_read_feedback(user) -> bool:
+    """Read and export the satisfaction survey's answers: district staff, administrators, the director."""
+    return user.is_authenticated and (
+        user.is_admin or user.role in (user.Role.DISTRICT_STAFF, user.Role.DIRECTOR)
+    )

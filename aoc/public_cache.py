@@ -1,10 +1,11 @@
 """Public pages kept whole in the cache for anonymous visitors, and dropped all at once on publish.
 
 A public page (home, directory, statistics …) is the same for every anonymous visitor who reads it in
-the same language, so its rendered response is kept in the shared cache. The key carries a
-*generation* token: a write that changes what the public sees (publishing a round's results, a news
-item, a change to a school) calls ``public_pages_changed()``, which replaces the token, so every page
-cached before is stale at once, on every worker, without listing keys. If the cache loses the token
+the same language, so its rendered response is kept in the shared cache, stored with a *generation*
+token: a write that changes what the public sees (publishing a round's results, a news item, a change
+to a school) calls ``public_pages_changed()``, which replaces the token, so every page cached before is
+stale at once, on every worker, without listing keys (a stale entry is overwritten by the next visit).
+The token and the page are read in one round trip (``get_many``). If the cache loses the token
 (eviction, restart), a new one is drawn, which also starts afresh: an old page is never served again.
 
 Signed-in users always get a fresh page (it carries their name and menu). A response that sets a cookie
@@ -37,7 +38,14 @@ def public_pages_changed() -> None:
 
 def _key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-page:{generation()}:{get_language()}:{request.method}:{path}"
+    # An htmx request gets a fragment of the page (e.g. the directory's results), a different response
+    # at the same address; a history restore asks for the whole page again.
+    fragment = (
+        "hx"
+        if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+        else "page"
+    )
+    return f"public-page:{get_language()}:{request.method}:{fragment}:{path}"
 
 
 def cached_public_page(view=None, *, timeout: int | None = None):
@@ -49,9 +57,13 @@ def cached_public_page(view=None, *, timeout: int | None = None):
             if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
                 return view_func(request, *args, **kwargs)
             key = _key(request)
-            response = cache.get(key)
-            if response is not None:
-                return response
+            # One round trip to the cache for both the generation and the page (it is most of the cost
+            # of a cached page: bench/public_pages.py).
+            found = cache.get_many([GENERATION_KEY, key])
+            token = found.get(GENERATION_KEY) or generation()
+            entry = found.get(key)
+            if entry is not None and entry[0] == token:
+                return entry[1]
             response = view_func(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
@@ -62,7 +74,8 @@ def cached_public_page(view=None, *, timeout: int | None = None):
                 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 and not request.META.get("CSRF_COOKIE_USED")
             ):
-                cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS if timeout is None else timeout)
+                seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if timeout is None else timeout
+                cache.set(key, (token, response), seconds)
             return response
 
         return wrapper

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cross-origin reads of the open API (settings below); before CommonMiddleware, as it asks.
+    "corsheaders.middleware.CorsMiddleware",
     "aoc.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -250,10 +253,37 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Anonymous clients of the open API get a rate per address (signed-in users are not limited);
+    # a 429 says so in Thai and English (aoc.api.exception_handler).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
+    # How many proxies stand before the portal (their X-Forwarded-For entries are trusted); none by default.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
+    "EXCEPTION_HANDLER": "aoc.api.exception_handler",
 }
+
+# Browsers on other sites may read the open API (GET only, no cookies or credentials); nothing else.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+# The dataset catalogue (/api/v1/catalog.json): the licence of the open data, as a URL.
+OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
 SPECTACULAR_SETTINGS = {
     "TITLE": "AOC สพป.สงขลา เขต 2 API",
     "VERSION": "1",
+    "DESCRIPTION": (
+        "บริการข้อมูลเปิดของเขตพื้นที่: ทำเนียบโรงเรียน ปฏิทินรอบการเก็บข้อมูล สถิติที่เผยแพร่ และไฟล์ดาวน์โหลด "
+        "อ่านได้โดยไม่ต้องเข้าสู่ระบบ ตารางทุกตารางขอเป็น CSV ได้ด้วย `?format=csv` "
+        "บัญชีชุดข้อมูลแบบ DCAT อยู่ที่ `/api/v1/catalog.json`\n\n"
+        "Open data of the district: schools, the rounds calendar, published statistics and downloads, "
+        "readable without signing in. Every table is also served as CSV (`?format=csv`). Browsers on other "
+        "sites may read the API (CORS, GET only). Anonymous clients are rate-limited (HTTP 429 with "
+        "`retry_after`). The DCAT dataset catalogue is at `/api/v1/catalog.json`."
+    ),
     "SERVE_INCLUDE_SCHEMA": False,
     # The documentation page's assets come from drf-spectacular-sidecar, served as static files.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -301,3 +331,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Public site ----------------------------------------------------------------------------------
+# The satisfaction survey: answers accepted per client (a keyed hash of the address, never stored) per
+# window of seconds.
+FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=5)
+FEEDBACK_RATE_WINDOW = env.int("FEEDBACK_RATE_WINDOW", default=60 * 60)
+NEWS_ATTACHMENT_MAX_BYTES = env.int("NEWS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

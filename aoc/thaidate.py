@@ -69,3 +69,14 @@ def academic_year(day: datetime.date) -> int:
 def fiscal_year(day: datetime.date) -> int:
     """The fiscal year (BE) of ``day``: 1 Oct – 30 Sep, named after the BE year in which it ends."""
     return be_year(day.year + 1 if day.month >= 10 else day.year)
+
+
+def format_month(value: datetime.date | None) -> str:
+    """``พฤศจิกายน 2569`` (Thai) or ``Nov 2569 BE`` (English)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    if (get_language() or "th").startswith("en"):
+        return f"{MONTHS_EN_SHORT[value.month - 1]} {be_year(value.year)} BE"
+    return f"{MONTHS_TH_LONG[value.month - 1]} {be_year(value.year)}"

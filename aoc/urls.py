@@ -34,6 +34,17 @@ audit_third_party_admins()
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("news/", views.news_list, name="news-list"),
+    path("news/<int:pk>/", views.news_detail, name="news-detail"),
+    path("feedback/", views.feedback_form, name="feedback"),
+    path("staff/news/", views.staff_news_list, name="staff-news-list"),
+    path("staff/news/new/", views.staff_news_form, name="staff-news-create"),
+    path("staff/news/<int:pk>/edit/", views.staff_news_form, name="staff-news-edit"),
+    path("staff/news/<int:pk>/publish/", views.staff_news_publish, name="staff-news-publish"),
+    path("staff/news/<int:pk>/unpublish/", views.staff_news_unpublish, name="staff-news-unpublish"),
+    path("staff/feedback/", views.feedback_results, name="feedback-results"),
+    path("staff/feedback/export/", views.feedback_export, name="feedback-export"),
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/audit/", views.audit_list, name="audit-list"),
     path("staff/notices/", views.notice_list, name="notice-list"),

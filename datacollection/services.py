@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from aoc.audit import audit_log
+from aoc.public_cache import public_pages_changed
 from datacollection import movement, permissions, workflow
 from datacollection.kinds import get_kind
 from datacollection.kinds.dmc import ERROR, Issue
@@ -47,6 +48,7 @@ def round_create(
         round_,
         {"slug": round_.slug, **{f: fields.get(f) for f in ROUND_FIELDS}},
     )
+    transaction.on_commit(public_pages_changed)  # the public rounds calendar and home page
     return round_
 
 
@@ -69,6 +71,7 @@ def round_update(round_: Round, *, actor, **fields) -> Round:
     if round_.guide.name != guide_before:
         changed["guide"] = [guide_before, round_.guide.name]
     audit_log(actor, "datacollection.round.updated", round_, {"changes": changed})
+    transaction.on_commit(public_pages_changed)  # the public rounds calendar and home page
     return round_
 
 
@@ -110,6 +113,7 @@ def round_open(round_: Round, *, actor) -> Round:
         round_,
         {"from": previous, "schools": round_.target_schools.count()},
     )
+    transaction.on_commit(public_pages_changed)  # the public rounds calendar and home page
     return round_
 
 
@@ -122,6 +126,7 @@ def round_close(round_: Round, *, actor) -> Round:
     round_.status = Round.Status.CLOSED
     round_.save(update_fields=["status"])
     audit_log(actor, "datacollection.round.closed", round_, {"from": previous})
+    transaction.on_commit(public_pages_changed)  # the public rounds calendar and home page
     return round_
 
 

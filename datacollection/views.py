@@ -29,6 +29,7 @@ from openpyxl.styles import Font, PatternFill
 from aoc import thaidate
 from aoc.forms import add_service_errors
 from aoc.permissions import is_staff_user, require
+from aoc.public_cache import cached_public_page
 from datacollection import permissions, selectors, services, tasks, workflow
 from datacollection.forms import (
     AcceptForm,
@@ -65,6 +66,7 @@ def _detail_url(submission: Submission) -> str:
 # --- Rounds ---------------------------------------------------------------------------------------
 
 
+@cached_public_page
 def round_calendar(request):
     """Public: every round with its dates (BE) and status, and its guide."""
     kind = request.GET.get("kind", "")

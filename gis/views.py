@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aoc.forms import add_service_errors
 from aoc.permissions import is_staff_user, require
+from aoc.public_cache import cached_public_page
 from datacollection.models import Submission
 from gis import permissions, selectors, services
 from gis.forms import LocationForm, MapFilterForm, PhotoProposalForm, ProposalFilterForm, ReviewForm
@@ -103,6 +104,7 @@ def _category(value, label, colour, **extra) -> dict:
 
 
 @require_GET
+@cached_public_page
 def school_map(request):
     """Every open school on a map, clustered, coloured by level or size, with filters and a search box.
     The list and the search work from the data alone, without the map tiles."""
@@ -163,6 +165,7 @@ def school_map(request):
 
 
 @require_GET
+@cached_public_page
 def school_popup(request, code):
     """The popup of one open school (an HTML fragment): public facts, its latest enrolment figure with
     date and source, and a slideshow of its public photos."""

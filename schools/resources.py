@@ -9,11 +9,13 @@ import io
 import tablib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from aoc.audit import audit_log
 from aoc.permissions import can_manage_registry
+from aoc.public_cache import public_pages_changed
 from aoc.text import normalise_thai
 from schools.models import Amphoe, School
 from schools.services import validate_school
@@ -107,6 +109,7 @@ class SchoolResource(resources.ModelResource):
             None,
             {"rows": len(dataset), "totals": totals, "file": kwargs.get("file_name", "")},
         )
+        transaction.on_commit(public_pages_changed)
 
 
 def read_registry_file(upload) -> tablib.Dataset:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from aoc import permissions as aoc_permissions
 from aoc.audit import audit_log, changes, snapshot
 from aoc.images import clean_photo
+from aoc.public_cache import public_pages_changed
 from aoc.text import normalise_thai
 from schools import permissions
 from schools.models import DataOfficer, School, SchoolPhoto
@@ -78,6 +79,7 @@ def school_create(*, actor, **fields) -> School:
         school,
         {"values": snapshot(school, ("code", *SCHOOL_EDITABLE_FIELDS))},
     )
+    transaction.on_commit(public_pages_changed)  # the directory, profiles, map and home page
     return school
 
 
@@ -98,6 +100,7 @@ def school_update(school: School, *, actor, **fields) -> School:
         school.generated_fields = [f for f in school.generated_fields if f not in diff]
         school.save()
         audit_log(actor, "schools.school.updated", school, {"changes": diff})
+        transaction.on_commit(public_pages_changed)
     return school
 
 
@@ -190,6 +193,8 @@ def photo_add(school: School, *, actor, image, caption: str = "", is_public: boo
             photo,
             {"school": school.code, "caption": caption, "is_public": is_public},
         )
+        if is_public:
+            transaction.on_commit(public_pages_changed)
     except Exception:
         photo.image.storage.delete(photo.image.name)  # no row, no file
         raise
@@ -210,6 +215,7 @@ def photo_update(photo: SchoolPhoto, *, actor, **fields) -> SchoolPhoto:
             _move_to_new_name(photo)
         photo.save()
         audit_log(actor, "schools.photo.updated", photo, {"school": photo.school.code, "changes": diff})
+        transaction.on_commit(public_pages_changed)
     return photo
 
 
@@ -231,3 +237,4 @@ def photo_delete(photo: SchoolPhoto, *, actor) -> None:
     name, storage = photo.image.name, photo.image.storage
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))
+    transaction.on_commit(public_pages_changed)

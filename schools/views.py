@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aoc.forms import add_service_errors
 from aoc.permissions import can_manage_registry, is_staff_user, require
+from aoc.public_cache import cached_public_page
 from reports import statistics as published_statistics
 from schools import permissions, selectors, services
 from schools.forms import (
@@ -46,6 +47,7 @@ def _filtered_page(request, queryset_for):
 # --- Public pages -----------------------------------------------------------------------------------
 
 
+@cached_public_page
 def directory(request):
     context = _filtered_page(request, selectors.school_directory)
     # htmx asks for the results only; a history restore (back button after a cache miss) needs the page.
@@ -56,6 +58,7 @@ def directory(request):
     return response
 
 
+@cached_public_page
 def profile(request, code):
     school = get_object_or_404(
         selectors.with_enrolment(School.objects.select_related("amphoe", "branch_of")), code=code

@@ -29,6 +29,15 @@ def _media_root(settings, tmp_path, monkeypatch):
         monkeypatch.setattr(field, "storage", private)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: public pages are cached whole (aoc/public_cache.py), and a
+    test's writes are rolled back without the commit that would drop a page cached by another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def school_a(db):
     return SchoolFactory(name_th="บ้านควนลัง", tambon="ควนลัง")

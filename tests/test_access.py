@@ -20,6 +20,8 @@ REGISTRY_MANAGERS = {
 SCHOOL_A_READ = {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200) | {"officer_b": 404}
 SCHOOL_A_EDIT = REGISTRY_MANAGERS | {"officer_b": 404}
 SCHOOL_A_OFFICERS = SCHOOL_A_EDIT | {"officer_a": 200}
+# The survey's answers: district staff, administrators and the director.
+FEEDBACK_READERS = REGISTRY_MANAGERS | {"director": 200}
 
 CASES = [
     ("home", {}, PUBLIC),
@@ -38,6 +40,13 @@ CASES = [
     ("password_change", {}, ANY_STAFF),
     ("notice-list", {}, ANY_STAFF),
     ("datacollection:round-calendar", {}, PUBLIC),
+    ("news-list", {}, PUBLIC),
+    ("feedback", {}, PUBLIC),
+    ("healthz", {}, PUBLIC),
+    ("staff-news-list", {}, REGISTRY_MANAGERS),
+    ("staff-news-create", {}, REGISTRY_MANAGERS),
+    ("feedback-results", {}, FEEDBACK_READERS),
+    ("feedback-export", {}, FEEDBACK_READERS),
     ("datacollection:round-create", {}, REGISTRY_MANAGERS),
     ("datacollection:round-detail", {"slug": "ROUND"}, ANY_STAFF),
     ("datacollection:round-export", {"slug": "ROUND"}, ANY_STAFF),

@@ -21,3 +21,9 @@ def be_date_long(value):
 def be_datetime(value):
     """``10 มิ.ย. 2568 14:05``."""
     return thaidate.format_datetime(value)
+
+
+@register.filter
+def be_month(value):
+    """``พฤศจิกายน 2569``."""
+    return thaidate.format_month(value)

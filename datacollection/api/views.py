@@ -23,8 +23,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from aoc.renderers import CSVPaginationMixin, CSVRenderer
 from datacollection import permissions, selectors, services, tasks, workflow
 from datacollection.api import serializers as s
 from datacollection.models import Round, Submission, Upload
@@ -65,11 +67,13 @@ def _verb_schema(summary: str, request=None):
     ),
     retrieve=extend_schema(summary="รอบการเก็บข้อมูล (สาธารณะ)"),
 )
-class RoundViewSet(viewsets.ReadOnlyModelViewSet):
-    """Rounds and their dates: public, no school data."""
+class RoundViewSet(CSVPaginationMixin, viewsets.ReadOnlyModelViewSet):
+    """Rounds and their dates: public, no school data. ``?format=csv`` gives the whole calendar."""
 
     serializer_class = s.RoundSerializer
     permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    csv_filename = "rounds"
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"
 

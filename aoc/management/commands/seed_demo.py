@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from aoc import thaidate
+from aoc.public_cache import public_pages_changed
 from datacollection.demo import seed_demo_rounds
 from reports.demo import seed_demo_publications
 from schools.demo import DEMO_PASSWORD, SITE_URL, DemoSeedError, seed_demo_district
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         rounds = seed_demo_rounds(officers_by_school=officers)
         publications = seed_demo_publications()
+        public_pages_changed()  # cached public pages may show the district as it was before
         if quiet or verbosity == 0:
             return
 

@@ -1,0 +1,28 @@
+"""What every public API endpoint shares: the throttle answer (429) in Thai and English, and the
+paginator that lets a client choose its page size."""
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    """DRF's handler; a 429 carries its message in both languages and the wait in seconds, so that a
+    client in either language can show it."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.Throttled):
+        wait = int(exc.wait) if exc.wait is not None else None
+        response.data = {
+            "detail": _("ส่งคำขอถี่เกินไป กรุณารอสักครู่แล้วลองใหม่"),
+            "detail_th": "ส่งคำขอถี่เกินไป กรุณารอสักครู่แล้วลองใหม่",
+            "detail_en": "Too many requests: please wait a moment and try again.",
+            "retry_after": wait,
+        }
+    return response
+
+
+class PublicPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
