@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from aoc import thaidate
+from aoc.demo import seed_demo_news
 from aoc.public_cache import public_pages_changed
 from datacollection.demo import seed_demo_rounds
 from reports.demo import seed_demo_publications
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         rounds = seed_demo_rounds(officers_by_school=officers)
         publications = seed_demo_publications()
+        news = seed_demo_news()
         public_pages_changed()  # cached public pages may show the district as it was before
         if quiet or verbosity == 0:
             return
@@ -72,6 +74,8 @@ class Command(BaseCommand):
             )
         if publications.created:
             write(f"เผยแพร่สถิติแล้ว: {', '.join(publications.created)} (รอบย้อนหลังเป็นข้อมูลที่สร้างขึ้น)")
+        if news:
+            write(f"ข่าวและประกาศตัวอย่าง: {news} รายการ")
         write("")
         rows = [["ชื่อผู้ใช้", "บทบาท", "รหัสผ่าน", "โรงเรียน"]]
         for login in result.logins:
