@@ -11,9 +11,11 @@ or stacked vertical columns) and ``line_chart``. Adapters turn a selector's resu
 ``category_chart``.
 """
 
+import functools
 import itertools
 import math
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -45,10 +47,39 @@ def _nice_max(value: float) -> int:
     return int(40 * magnitude)
 
 
+# The fonts the charts are measured with: Sarabun, the site's and the booklet's font, from the npm
+# package the pages load it from (one file per Unicode subset).
+SARABUN_FILES = ("thai", "latin", "latin-ext")
+# Advance width (em) of a character none of the files holds, and of every character when the files are
+# missing: wider than Sarabun's Thai letters and digits, so that a label gets more room, not less.
+FALLBACK_ADVANCE = 0.7
+
+
+@functools.cache
+def _advances() -> dict[str, float]:
+    """Each character's advance width in em, read once per process from Sarabun's horizontal metrics
+    (``hmtx``) via fontTools. Thai marks above and below letters have zero advance there."""
+    from fontTools.ttLib import TTFont
+
+    advances = {}
+    directory = settings.NODE_MODULES / "@fontsource" / "sarabun" / "files"
+    for subset in SARABUN_FILES:
+        path = directory / f"sarabun-{subset}-400-normal.woff2"
+        if not path.exists():
+            continue
+        font = TTFont(path, lazy=True)
+        metrics, units = font["hmtx"], font["head"].unitsPerEm
+        for code, glyph in font.getBestCmap().items():
+            advances.setdefault(chr(code), metrics[glyph][0] / units)
+        font.close()
+    return advances
+
+
 def _text_width(text: str, size: float) -> float:
-    """A rough width for layout: Thai marks above and below letters take no room."""
-    visible = sum(1 for ch in text if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
-    return visible * size * 0.6
+    """The width of ``text`` at ``size`` in Sarabun: the sum of its characters' advance widths (what
+    the text takes without kerning)."""
+    advances = _advances()
+    return size * sum(advances.get(ch, FALLBACK_ADVANCE) for ch in text)
 
 
 def _el(tag: str, text: str | None = None, **attrs) -> str:
