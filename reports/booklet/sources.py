@@ -181,13 +181,14 @@ def _ratio_sections(pub, year_be):
         foot=["", "", f"รวม {len(per_school.rows):,} โรง", "", *_ratio_cells(per_school.totals)],
         label_columns=4,
         note=source,
+        wide=True,
     )
     return [
         Section(
             title=title,
             anchor="ch3-ratios",
             paragraphs=[
-                f"นักเรียน ครู และห้องเรียนจาก{per_amphoe.source.round_label} ข้อมูล ณ วันที่ "
+                f"นักเรียน ครู และห้องเรียนจาก {per_amphoe.source.round_label} ข้อมูล ณ วันที่ "
                 f"{_be_date(per_amphoe.source.as_of)} ({per_amphoe.source.schools_included:,} จาก "
                 f"{per_amphoe.source.schools_expected:,} โรงเรียนที่รับรองแล้ว)"
             ],
@@ -241,7 +242,7 @@ def _staff_sections(pub, year_be):
             title=title,
             anchor="ch3-staff",
             paragraphs=[
-                f"บุคลากรในสถานศึกษาจาก{staff.source.round_label} ข้อมูล ณ วันที่ {_be_date(staff.source.as_of)}"
+                f"บุคลากรในสถานศึกษาจาก {staff.source.round_label} ข้อมูล ณ วันที่ {_be_date(staff.source.as_of)}"
             ],
             tables=[by_position, by_amphoe, by_rank],
             charts=[_chart("บุคลากรจำแนกตามตำแหน่ง", charts.staff_chart(staff))],
@@ -275,7 +276,7 @@ def _building_sections(pub, year_be):
             title=title,
             anchor="ch3-buildings",
             paragraphs=[
-                f"อาคารสิ่งก่อสร้างจาก{buildings.source.round_label} ข้อมูล ณ วันที่ "
+                f"อาคารสิ่งก่อสร้างจาก {buildings.source.round_label} ข้อมูล ณ วันที่ "
                 f"{_be_date(buildings.source.as_of)}"
             ],
             tables=[table],
