@@ -164,7 +164,7 @@ def _ratio_sections(pub, year_be):
         head=[[(h, 1, 1) for h in ("อำเภอ", "โรงเรียน", *RATIO_HEAD, "ครูต่อโรงเรียน")]],
         rows=[[r.label, r.schools, *_ratio_cells(r), r.teachers_per_school_text] for r in per_amphoe.rows],
         foot=[
-            per_amphoe.totals.label,
+            "รวม",
             per_amphoe.totals.schools,
             *_ratio_cells(per_amphoe.totals),
             per_amphoe.totals.teachers_per_school_text,

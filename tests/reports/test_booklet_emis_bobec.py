@@ -56,7 +56,7 @@ def test_ratios_per_amphoe_and_per_school_with_their_source(dmc, emis):
         ["ควนเนียง", "1", "8", "-", "-", "–", "–", "0.0"],
     ]
     assert [text for text, _ in table.display_foot] == [
-        "รวมทั้งเขตพื้นที่",
+        "รวม",
         "3",
         "80",
         "7",
