@@ -82,6 +82,19 @@ def _text_width(text: str, size: float) -> float:
     return size * sum(advances.get(ch, FALLBACK_ADVANCE) for ch in text)
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _text_on(colour: str) -> str:
+    """White or dark text on a fill, whichever contrasts more."""
+    fill = _luminance(colour) + 0.05
+    return "#fff" if 1.05 / fill >= fill / (_luminance(TEXT) + 0.05) else TEXT
+
+
 def _el(tag: str, text: str | None = None, **attrs) -> str:
     """One SVG element; ``_`` in attribute names becomes ``-``; floats are rounded; all is escaped."""
     rendered = " ".join(
@@ -110,10 +123,10 @@ def _open(width: int, height: int, title: str, desc: str, chart_id: str | None) 
     ]
 
 
-def _legend(series_names: list[str], x: float, y: float) -> list[str]:
+def _legend(series_names: list[str], x: float, y: float, colours=PALETTE) -> list[str]:
     parts, offset = [], float(x)
     for i, name in enumerate(series_names):
-        parts.append(_el("rect", x=offset, y=y - 10.0, width=12, height=12, fill=PALETTE[i % len(PALETTE)]))
+        parts.append(_el("rect", x=offset, y=y - 10.0, width=12, height=12, fill=colours[i % len(colours)]))
         parts.append(_el("text", name, x=offset + 16, y=float(y), fill=TEXT))
         offset += 16 + _text_width(name, 13) + 18
     return parts
@@ -177,9 +190,10 @@ def column_chart(
     width: int = 900,
     height: int = 340,
     chart_id: str | None = None,
+    colours: tuple[str, ...] = PALETTE,
 ) -> SafeString:
-    """Vertical columns per category: side by side (grouped) or ``stacked``, one colour per series,
-    with a legend and the values printed on the columns."""
+    """Vertical columns per category: side by side (grouped) or ``stacked``, one colour per series
+    (``colours`` in order), with a legend and the values printed on the columns."""
     if not categories or not series:
         return _empty(title, _("ไม่มีข้อมูล"), chart_id, width)
     if not desc:
@@ -195,7 +209,7 @@ def column_chart(
         peak = max(max(values) for _n, values in series)
     top = _nice_max(peak)
     parts = _open(width, height, title, desc, chart_id)
-    parts += _legend([name for name, _v in series], left, 16)
+    parts += _legend([name for name, _v in series], left, 16, colours)
     _grid(parts, left=left, right_x=width - right, top_margin=top_margin, plot_h=plot_h, top=top)
     slot = plot_w / len(categories)
     group_w = slot * 0.78
@@ -211,12 +225,12 @@ def column_chart(
             else:
                 w = group_w / len(series)
                 x, y = x0 + j * w, top_margin + plot_h - h
-            colour = PALETTE[j % len(PALETTE)]
+            colour = colours[j % len(colours)]
             parts.append(
                 _el("rect", x=float(x), y=float(y), width=max(w - 1, 1.0), height=float(h), fill=colour)
             )
             if value and (not stacked or h >= 14):
-                text_y, fill = (y + 12, "#fff") if stacked else (y - 3, TEXT)
+                text_y, fill = (y + 12, _text_on(colour)) if stacked else (y - 3, TEXT)
                 text = _number(value)
                 parts.append(
                     _el(
@@ -389,6 +403,10 @@ def staff_chart(table, *, chart_id=None) -> SafeString:
     )
 
 
+# Building conditions in colours that read as good → poor: green, orange, vermillion (Okabe–Ito).
+CONDITION_COLOURS = {"good": PALETTE[2], "fair": PALETTE[4], "poor": PALETTE[1]}
+
+
 def buildings_chart(table, *, chart_id=None) -> SafeString:
     """Buildings per amphoe stacked by condition (from ``buildings_by_type_condition(by="amphoe")``)."""
     units = [r for r in table.rows if ":" not in r.key]
@@ -398,4 +416,5 @@ def buildings_chart(table, *, chart_id=None) -> SafeString:
         title=f"{table.title} ({_stamp(table.source)})",
         stacked=True,
         chart_id=chart_id,
+        colours=tuple(CONDITION_COLOURS.get(c.code, PALETTE[7]) for c in table.columns),
     )

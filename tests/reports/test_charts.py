@@ -63,3 +63,19 @@ def test_charts_are_deterministic():
     first = charts.bar_chart(LABELS, VALUES, title="ทดสอบ", chart_id="c")
     charts._advances.cache_clear()
     assert charts.bar_chart(LABELS, VALUES, title="ทดสอบ", chart_id="c") == first
+
+
+def test_building_conditions_read_good_to_poor_and_values_contrast_with_their_fill():
+    svg = str(
+        charts.column_chart(
+            ["หาดใหญ่"],
+            [("ดี", [3]), ("พอใช้", [2]), ("ทรุดโทรม", [1])],
+            title="อาคาร",
+            stacked=True,
+            colours=tuple(charts.CONDITION_COLOURS.values()),
+        )
+    )
+    fills = re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="(#\w+)"', svg)
+    assert fills[-3:] == ["#009E73", "#E69F00", "#D55E00"]  # green, orange, vermillion
+    assert charts._text_on("#0072B2") == "#fff"  # white on dark blue
+    assert charts._text_on("#E69F00") == charts.TEXT  # dark on orange
