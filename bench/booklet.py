@@ -7,8 +7,9 @@ province, each built in a child process whose wall time and peak memory (RSS) ar
 
 The database named in DATABASE_URL is created if missing, migrated and owned by the benchmark (its name
 must contain "bench"): the demo district is loaded into it (seed_demo), its closed DMC round is
-published by the system if nothing is published yet, and a generated province (schools, a round and
-its publication, marked generated) is added once and reused. The PDFs go to a temporary directory
+published by the system if nothing is published yet, and a generated province (schools, a DMC round and
+its publication, with EMIS and B-OBEC publications of the same year, all marked generated) is added once
+and reused. The PDFs go to a temporary directory
 (--keep DIR keeps them there).
 
 Exit status: 0 when every target holds, 1 when one does not (the output says which), 2 on a usage or
@@ -16,6 +17,7 @@ set-up error. What is measured, and why, is in bench/README.md.
 """
 
 import argparse
+import copy
 import datetime
 import os
 import random
@@ -29,7 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DISTRICT_TARGET_S = 60
 PROVINCE_TARGET_S = 6 * 60
 PROVINCE_RSS_MB = 1024
-PROVINCE_ROUND = ("dmc", 2569, 9)  # kind, academic year, number of the generated province's round
+# Kind, academic year and number of the generated province's DMC round; its EMIS and B-OBEC rounds
+# have the same year and number. A year of its own, so that the demo district's EMIS and B-OBEC
+# publications (2569) are not taken into the province's booklet, nor the province's into the demo's.
+PROVINCE_ROUND = ("dmc", 2568, 9)
+PROVINCE_AS_OF = datetime.date(2025, 6, 10)
 GRADES = ("อ.1", "อ.2", "อ.3", "ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6", "ม.1", "ม.2", "ม.3")
 
 
@@ -75,7 +81,7 @@ def district_publication():
     from reports import services, statistics
 
     call_command("seed_demo", verbosity=0)
-    demo = statistics.publication_list().exclude(round__number=PROVINCE_ROUND[2]).first()
+    demo = statistics.publication_list("dmc").exclude(round__number=PROVINCE_ROUND[2]).first()
     if demo is None:
         round_ = Round.objects.filter(kind="dmc", status=Round.Status.CLOSED).order_by("-as_of").first()
         demo = services.publication_create(round_, actor=None, is_generated=True)
@@ -101,7 +107,7 @@ def province_publication(n_schools):
             existing.delete()
             Round.objects.filter(slug=slug).delete()
         School.objects.filter(code__startswith="10909").delete()
-        as_of = datetime.date(2026, 6, 10)
+        as_of = PROVINCE_AS_OF
         round_ = Round.objects.create(
             slug=slug, kind=kind, academic_year=year, number=number,
             label=f"DMC จังหวัดตัวอย่าง (สร้างขึ้น) {n_schools:,} โรงเรียน", as_of=as_of,
@@ -162,6 +168,111 @@ def province_publication(n_schools):
     return publication
 
 
+def province_companions(publication):
+    """The province's EMIS and B-OBEC publications of the same year (generated, written in bulk):
+    teachers and staff, classrooms per grade and buildings per school, with the categories, ranks and
+    building types (and their labels) the demo district's own publications use."""
+    from django.db import transaction
+
+    from datacollection.models import Round
+    from reports.models import (
+        Publication,
+        PublishedBuildingCount,
+        PublishedClassroom,
+        PublishedEnrolment,
+        PublishedSchool,
+        PublishedStaff,
+    )
+
+    _kind, year, number = PROVINCE_ROUND
+    schools = list(PublishedSchool.objects.filter(publication=publication).order_by("code"))
+    staff_kinds = list(
+        PublishedStaff.objects.exclude(publication__round__academic_year=year)
+        .values_list("category", "category_label", "category_order", "rank", "rank_label", "is_teaching")
+        .distinct()
+        .order_by("category_order", "rank")
+    )
+    building_types = list(
+        PublishedBuildingCount.objects.exclude(publication__round__academic_year=year)
+        .values_list("building_type", "type_label", "type_order")
+        .distinct()
+        .order_by("type_order")
+    )
+    rnd = random.Random(2568)
+    for kind, label in (("emis", "EMIS"), ("bobec", "B-OBEC")):
+        slug = Round.make_slug(kind, year, number)
+        existing = Publication.objects.filter(round__slug=slug).first()
+        if existing is not None and existing.schools.count() == len(schools):
+            continue
+        with transaction.atomic():
+            if existing is not None:
+                existing.delete()
+            Round.objects.filter(slug=slug).delete()
+            round_ = Round.objects.create(
+                slug=slug, kind=kind, academic_year=year, number=number,
+                label=f"{label} จังหวัดตัวอย่าง (สร้างขึ้น) {len(schools):,} โรงเรียน", as_of=PROVINCE_AS_OF,
+                opens_on=PROVINCE_AS_OF, deadline=PROVINCE_AS_OF, closes_on=PROVINCE_AS_OF,
+                status=Round.Status.CLOSED,
+            )  # fmt: skip
+            companion = Publication.objects.create(
+                round=round_, as_of=PROVINCE_AS_OF, schools_expected=len(schools),
+                schools_included=len(schools), students_total=publication.students_total, is_generated=True,
+            )  # fmt: skip
+            # Every publication has its own snapshot of the schools it covers.
+            snapshot = [copy.copy(school) for school in schools]
+            for school in snapshot:
+                school.pk, school.publication = None, companion
+            PublishedSchool.objects.bulk_create(snapshot)
+            if kind == "emis":
+                enrolment = {}
+                for school_id, grade, sex, count in PublishedEnrolment.objects.filter(
+                    publication=publication
+                ).values_list("school", "grade", "sex", "count"):
+                    enrolment.setdefault((school_id, grade), {"M": 0, "F": 0})[sex] = count
+                PublishedClassroom.objects.bulk_create(
+                    [
+                        PublishedClassroom(
+                            publication=companion,
+                            school_id=school_id,
+                            grade=grade,
+                            male=c["M"],
+                            female=c["F"],
+                            rooms=max(1, (c["M"] + c["F"] + 39) // 40),
+                        )
+                        for (school_id, grade), c in enrolment.items()
+                    ],
+                    batch_size=5000,
+                )
+                staff = []
+                for school in schools:
+                    for category, c_label, order, rank, r_label, teaching in staff_kinds:
+                        if rnd.random() < 0.5:
+                            continue
+                        staff.append(
+                            PublishedStaff(
+                                publication=companion, school_id=school.school_id, category=category,
+                                category_label=c_label, category_order=order, rank=rank, rank_label=r_label,
+                                is_teaching=teaching, male=rnd.randint(0, 3), female=rnd.randint(0, 4),
+                            )
+                        )  # fmt: skip
+                PublishedStaff.objects.bulk_create(staff, batch_size=5000)
+            else:
+                counts = []
+                for school in schools:
+                    for code, t_label, order in building_types:
+                        for condition in ("good", "fair", "poor"):
+                            if rnd.random() < 0.6:
+                                continue
+                            counts.append(
+                                PublishedBuildingCount(
+                                    publication=companion, school_id=school.school_id, building_type=code,
+                                    type_label=t_label, type_order=order, condition=condition,
+                                    count=rnd.randint(1, 3),
+                                )
+                            )  # fmt: skip
+                PublishedBuildingCount.objects.bulk_create(counts, batch_size=5000)
+
+
 def build(publication_id, output):
     """In the child process: what the Celery task does, without the Booklet row."""
     from reports.booklet.services import render_booklet
@@ -209,10 +320,12 @@ def main():
     call_command("migrate", verbosity=0)
     cases = [("demo district", district_publication(), DISTRICT_TARGET_S, None)]
     if not args.skip_province:
+        province = province_publication(args.schools)
+        province_companions(province)
         cases.append(
             (
                 f"province, {args.schools:,} schools",
-                province_publication(args.schools),
+                province,
                 PROVINCE_TARGET_S,
                 PROVINCE_RSS_MB,
             )

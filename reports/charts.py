@@ -11,9 +11,11 @@ or stacked vertical columns) and ``line_chart``. Adapters turn a selector's resu
 ``category_chart``.
 """
 
+import functools
 import itertools
 import math
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -45,10 +47,52 @@ def _nice_max(value: float) -> int:
     return int(40 * magnitude)
 
 
+# The fonts the charts are measured with: Sarabun, the site's and the booklet's font, from the npm
+# package the pages load it from (one file per Unicode subset).
+SARABUN_FILES = ("thai", "latin", "latin-ext")
+# Advance width (em) of a character none of the files holds, and of every character when the files are
+# missing: wider than Sarabun's Thai letters and digits, so that a label gets more room, not less.
+FALLBACK_ADVANCE = 0.7
+
+
+@functools.cache
+def _advances() -> dict[str, float]:
+    """Each character's advance width in em, read once per process from Sarabun's horizontal metrics
+    (``hmtx``) via fontTools. Thai marks above and below letters have zero advance there."""
+    from fontTools.ttLib import TTFont
+
+    advances = {}
+    directory = settings.NODE_MODULES / "@fontsource" / "sarabun" / "files"
+    for subset in SARABUN_FILES:
+        path = directory / f"sarabun-{subset}-400-normal.woff2"
+        if not path.exists():
+            continue
+        font = TTFont(path, lazy=True)
+        metrics, units = font["hmtx"], font["head"].unitsPerEm
+        for code, glyph in font.getBestCmap().items():
+            advances.setdefault(chr(code), metrics[glyph][0] / units)
+        font.close()
+    return advances
+
+
 def _text_width(text: str, size: float) -> float:
-    """A rough width for layout: Thai marks above and below letters take no room."""
-    visible = sum(1 for ch in text if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"))
-    return visible * size * 0.6
+    """The width of ``text`` at ``size`` in Sarabun: the sum of its characters' advance widths (what
+    the text takes without kerning)."""
+    advances = _advances()
+    return size * sum(advances.get(ch, FALLBACK_ADVANCE) for ch in text)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _text_on(colour: str) -> str:
+    """White or dark text on a fill, whichever contrasts more."""
+    fill = _luminance(colour) + 0.05
+    return "#fff" if 1.05 / fill >= fill / (_luminance(TEXT) + 0.05) else TEXT
 
 
 def _el(tag: str, text: str | None = None, **attrs) -> str:
@@ -79,10 +123,10 @@ def _open(width: int, height: int, title: str, desc: str, chart_id: str | None) 
     ]
 
 
-def _legend(series_names: list[str], x: float, y: float) -> list[str]:
+def _legend(series_names: list[str], x: float, y: float, colours=PALETTE) -> list[str]:
     parts, offset = [], float(x)
     for i, name in enumerate(series_names):
-        parts.append(_el("rect", x=offset, y=y - 10.0, width=12, height=12, fill=PALETTE[i % len(PALETTE)]))
+        parts.append(_el("rect", x=offset, y=y - 10.0, width=12, height=12, fill=colours[i % len(colours)]))
         parts.append(_el("text", name, x=offset + 16, y=float(y), fill=TEXT))
         offset += 16 + _text_width(name, 13) + 18
     return parts
@@ -146,9 +190,10 @@ def column_chart(
     width: int = 900,
     height: int = 340,
     chart_id: str | None = None,
+    colours: tuple[str, ...] = PALETTE,
 ) -> SafeString:
-    """Vertical columns per category: side by side (grouped) or ``stacked``, one colour per series,
-    with a legend and the values printed on the columns."""
+    """Vertical columns per category: side by side (grouped) or ``stacked``, one colour per series
+    (``colours`` in order), with a legend and the values printed on the columns."""
     if not categories or not series:
         return _empty(title, _("ไม่มีข้อมูล"), chart_id, width)
     if not desc:
@@ -164,7 +209,7 @@ def column_chart(
         peak = max(max(values) for _n, values in series)
     top = _nice_max(peak)
     parts = _open(width, height, title, desc, chart_id)
-    parts += _legend([name for name, _v in series], left, 16)
+    parts += _legend([name for name, _v in series], left, 16, colours)
     _grid(parts, left=left, right_x=width - right, top_margin=top_margin, plot_h=plot_h, top=top)
     slot = plot_w / len(categories)
     group_w = slot * 0.78
@@ -180,12 +225,12 @@ def column_chart(
             else:
                 w = group_w / len(series)
                 x, y = x0 + j * w, top_margin + plot_h - h
-            colour = PALETTE[j % len(PALETTE)]
+            colour = colours[j % len(colours)]
             parts.append(
                 _el("rect", x=float(x), y=float(y), width=max(w - 1, 1.0), height=float(h), fill=colour)
             )
             if value and (not stacked or h >= 14):
-                text_y, fill = (y + 12, "#fff") if stacked else (y - 3, TEXT)
+                text_y, fill = (y + 12, _text_on(colour)) if stacked else (y - 3, TEXT)
                 text = _number(value)
                 parts.append(
                     _el(
@@ -358,6 +403,10 @@ def staff_chart(table, *, chart_id=None) -> SafeString:
     )
 
 
+# Building conditions in colours that read as good → poor: green, orange, vermillion (Okabe–Ito).
+CONDITION_COLOURS = {"good": PALETTE[2], "fair": PALETTE[4], "poor": PALETTE[1]}
+
+
 def buildings_chart(table, *, chart_id=None) -> SafeString:
     """Buildings per amphoe stacked by condition (from ``buildings_by_type_condition(by="amphoe")``)."""
     units = [r for r in table.rows if ":" not in r.key]
@@ -367,4 +416,5 @@ def buildings_chart(table, *, chart_id=None) -> SafeString:
         title=f"{table.title} ({_stamp(table.source)})",
         stacked=True,
         chart_id=chart_id,
+        colours=tuple(CONDITION_COLOURS.get(c.code, PALETTE[7]) for c in table.columns),
     )
