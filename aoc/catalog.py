@@ -79,6 +79,14 @@ def distribution(title_th: str, title_en: str, *, access: str, media_type: str, 
     return entry
 
 
+def api_distributions(url: str, json_title: tuple[str, str], csv_title: tuple[str, str]) -> list[dict]:
+    """An API table as two distributions: its JSON, and the whole table as CSV (``?format=csv``)."""
+    return [
+        distribution(*json_title, access=url, media_type="application/json"),
+        distribution(*csv_title, access=url, download=f"{url}?format=csv", media_type="text/csv"),
+    ]
+
+
 def dataset(
     identifier: str,
     *,
@@ -134,14 +142,7 @@ def api_datasets(absolute) -> list[dict]:
             landing_page=absolute(reverse("schools:directory")),
             keywords=("โรงเรียน", "ทำเนียบโรงเรียน", "schools"),
             distributions=[
-                distribution("API (JSON)", "API (JSON)", access=schools_api, media_type="application/json"),
-                distribution(
-                    "ตาราง CSV",
-                    "CSV table",
-                    access=schools_api,
-                    download=f"{schools_api}?format=csv",
-                    media_type="text/csv",
-                ),
+                *api_distributions(schools_api, ("API (JSON)", "API (JSON)"), ("ตาราง CSV", "CSV table")),
                 distribution(
                     "แผนที่ GeoJSON",
                     "GeoJSON map layer",
@@ -162,14 +163,7 @@ def api_datasets(absolute) -> list[dict]:
             landing_page=absolute(reverse("datacollection:round-calendar")),
             keywords=("ปฏิทิน", "DMC", "rounds"),
             distributions=[
-                distribution("API (JSON)", "API (JSON)", access=rounds_api, media_type="application/json"),
-                distribution(
-                    "ตาราง CSV",
-                    "CSV table",
-                    access=rounds_api,
-                    download=f"{rounds_api}?format=csv",
-                    media_type="text/csv",
-                ),
+                *api_distributions(rounds_api, ("API (JSON)", "API (JSON)"), ("ตาราง CSV", "CSV table")),
             ],
         ),
     ]
@@ -182,7 +176,6 @@ MEDIA_TYPES = {
     "json": "application/json",
 }
 FORMAT_NAMES = {"xlsx": "XLSX", "csv": "CSV", "pdf": "PDF", "json": "JSON"}
-# The published statistics tables of the API: (route name, Thai title, English title).
 # The published statistics tables: (URL name, title th, title en, the kind of round they come from).
 DMC, EMIS, BOBEC = Round.Kind.DMC, Round.Kind.EMIS, Round.Kind.BOBEC
 STATISTICS_TABLES = (
@@ -223,20 +216,10 @@ def statistics_dataset(absolute) -> list[dict]:
     for name, title_th, title_en, kind in STATISTICS_TABLES:
         if kind not in published:  # a table of a kind never published answers 404: not listed
             continue
-        url = absolute(reverse(name))
-        distributions.append(
-            distribution(
-                f"{title_th} (JSON)", f"{title_en} (JSON)", access=url, media_type="application/json"
-            )
-        )
-        distributions.append(
-            distribution(
-                f"{title_th} (CSV)",
-                f"{title_en} (CSV)",
-                access=url,
-                download=f"{url}?format=csv",
-                media_type="text/csv",
-            )
+        distributions += api_distributions(
+            absolute(reverse(name)),
+            (f"{title_th} (JSON)", f"{title_en} (JSON)"),
+            (f"{title_th} (CSV)", f"{title_en} (CSV)"),
         )
     return [
         dataset(

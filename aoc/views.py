@@ -220,30 +220,29 @@ def staff_news_form(request, pk=None):
     return render(request, "aoc/staff_news_form.html", {"form": form, "item": item})
 
 
-@require_POST
-@permissions.require(permissions.can_manage_news)
-def staff_news_publish(request, pk):
+def _news_change(request, pk, service, done: str):
+    """``service(item, actor=…)`` on a news item the user may write, then back to the list with ``done``
+    (``%(title)s`` is the item's title) or the service's refusal as an error message."""
     item = _news_for_writer(request.user, pk)
     try:
-        services.news_publish(item, actor=request.user)
+        service(item, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("เผยแพร่ “%(title)s” แล้ว") % {"title": item.title})
+        messages.success(request, done % {"title": item.title})
     return redirect("staff-news-list")
+
+
+@require_POST
+@permissions.require(permissions.can_manage_news)
+def staff_news_publish(request, pk):
+    return _news_change(request, pk, services.news_publish, _("เผยแพร่ “%(title)s” แล้ว"))
 
 
 @require_POST
 @permissions.require(permissions.can_manage_news)
 def staff_news_unpublish(request, pk):
-    item = _news_for_writer(request.user, pk)
-    try:
-        services.news_unpublish(item, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("นำ “%(title)s” ออกจากหน้าเว็บไซต์แล้ว") % {"title": item.title})
-    return redirect("staff-news-list")
+    return _news_change(request, pk, services.news_unpublish, _("นำ “%(title)s” ออกจากหน้าเว็บไซต์แล้ว"))
 
 
 # --- The satisfaction survey ----------------------------------------------------------------------

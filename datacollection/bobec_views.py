@@ -62,6 +62,12 @@ def _editable_submission(request, slug, code) -> Submission:
     return submission
 
 
+def _errors_to_messages(request, errors) -> None:
+    """Each error (a service's refusal, a form's field errors) as an error message on the list page."""
+    for error in errors:
+        messages.error(request, error)
+
+
 def _building(submission: Submission, pk: int) -> Building:
     return get_object_or_404(Building, pk=pk, submission=submission)
 
@@ -148,45 +154,39 @@ def building_demolish(request, slug, code, pk):
                 building, actor=request.user, demolished_on=form.cleaned_data["demolished_on"]
             )
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            _errors_to_messages(request, exc.messages)
             return redirect("datacollection:building-edit", slug=slug, code=code, pk=pk)
         messages.success(request, _("บันทึกการรื้อถอนแล้ว อาคารนี้ยังอยู่ในประวัติ แต่ไม่นับเป็นอาคารที่มีอยู่"))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_to_messages(request, [error for errors in form.errors.values() for error in errors])
+    return redirect(_list_url(submission))
+
+
+def _building_change(request, slug, code, pk, service, done: str):
+    """``service(building, actor=…)`` on a building of the editable list, then back to the list with
+    ``done`` or the service's refusal as error messages."""
+    submission = _editable_submission(request, slug, code)
+    building = _building(submission, pk)
+    try:
+        service(building, actor=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc.messages)
+    else:
+        messages.success(request, done)
     return redirect(_list_url(submission))
 
 
 @require_POST
 @require(is_staff_user)
 def building_restore(request, slug, code, pk):
-    submission = _editable_submission(request, slug, code)
-    building = _building(submission, pk)
-    try:
-        bobec_services.building_restore(building, actor=request.user)
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-    else:
-        messages.success(request, _("ยกเลิกการรื้อถอนแล้ว อาคารนี้นับเป็นอาคารที่มีอยู่อีกครั้ง"))
-    return redirect(_list_url(submission))
+    done = _("ยกเลิกการรื้อถอนแล้ว อาคารนี้นับเป็นอาคารที่มีอยู่อีกครั้ง")
+    return _building_change(request, slug, code, pk, bobec_services.building_restore, done)
 
 
 @require_POST
 @require(is_staff_user)
 def building_delete(request, slug, code, pk):
-    submission = _editable_submission(request, slug, code)
-    building = _building(submission, pk)
-    try:
-        bobec_services.building_delete(building, actor=request.user)
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-    else:
-        messages.success(request, _("ลบรายการที่บันทึกผิดแล้ว"))
-    return redirect(_list_url(submission))
+    return _building_change(request, slug, code, pk, bobec_services.building_delete, _("ลบรายการที่บันทึกผิดแล้ว"))
 
 
 @require_POST
@@ -204,14 +204,11 @@ def building_photo_add(request, slug, code, pk):
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            _errors_to_messages(request, exc.messages)
         else:
             messages.success(request, _("เพิ่มรูปแล้ว (ย่อขนาดและลบข้อมูลตำแหน่ง GPS ออกแล้ว)"))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_to_messages(request, [error for errors in form.errors.values() for error in errors])
     return redirect(_list_url(submission) + f"#building-{building.pk}")
 
 

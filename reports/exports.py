@@ -71,6 +71,27 @@ def small_bands_flat(pub: Publication) -> FlatTable:
     return FlatTable("small_school_bands", table.title, table.source, headers, rows, keys)
 
 
+def _sex_split_columns(columns: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Headers and keys of a male/female table after its leading columns: "<label> ชาย", "<label> หญิง"
+    for each ``(key, label)`` column, then the male, female and grand totals."""
+    headers, keys = [], []
+    for key, label in columns:
+        headers += [f"{label} {_('ชาย')}", f"{label} {_('หญิง')}"]
+        keys += [f"{key}_male", f"{key}_female"]
+    return [*headers, _("รวมชาย"), _("รวมหญิง"), _("รวม")], [*keys, "male", "female", "total"]
+
+
+def _sex_split_line(row: statistics.SexSplitRow, *, group: bool) -> list:
+    """A row as code (empty for the totals), name, the amphoe when ``group``, male and female of each
+    column, then the male, female and grand totals."""
+    line = [row.key if row.key != "total" else "", row.label]
+    if group:
+        line.append(row.group)
+    for m, f in zip(row.male, row.female, strict=True):
+        line += [m, f]
+    return [*line, row.male_total, row.female_total, row.grand_total]
+
+
 def students_flat(pub: Publication, *, by: str = "school", amphoe=None, school=None) -> FlatTable:
     table = statistics.students_by_grade_sex(pub, by=by, amphoe=amphoe, school=school)
     key_header = {"school": _("รหัสโรงเรียน"), "amphoe": _("รหัสอำเภอ"), "district": _("ขอบเขต")}[by]
@@ -78,20 +99,13 @@ def students_flat(pub: Publication, *, by: str = "school", amphoe=None, school=N
     if by == "school":
         headers.append(_("อำเภอ"))
         keys.append("amphoe")
-    for grade in table.grades:
-        headers += [f"{grade} {_('ชาย')}", f"{grade} {_('หญิง')}"]
-        keys += [f"{grade_key(grade)}_male", f"{grade_key(grade)}_female"]
-    headers += [_("รวมชาย"), _("รวมหญิง"), _("รวม")]
-    keys += ["male", "female", "total"]
-    rows = []
-    for row in [*table.rows, table.totals] if by != "district" else table.rows:
-        line = [row.key if row.key != "total" else "", row.label]
-        if by == "school":
-            line.append(row.group)
-        for m, f in zip(row.male, row.female, strict=True):
-            line += [m, f]
-        line += [row.male_total, row.female_total, row.grand_total]
-        rows.append(line)
+    split_headers, split_keys = _sex_split_columns([(grade_key(grade), grade) for grade in table.grades])
+    headers += split_headers
+    keys += split_keys
+    rows = [
+        _sex_split_line(row, group=by == "school")
+        for row in ([*table.rows, table.totals] if by != "district" else table.rows)
+    ]
     return FlatTable(f"students_by_{by}", table.title, table.source, headers, rows, keys)
 
 
@@ -150,20 +164,10 @@ def staff_flat(pub: Publication, *, by: str = "amphoe", amphoe=None, school=None
     if by == "school":
         headers.append(_("อำเภอ"))
         keys.append("amphoe")
-    for c in table.categories:
-        headers += [f"{c.label} {_('ชาย')}", f"{c.label} {_('หญิง')}"]
-        keys += [f"{c.code}_male", f"{c.code}_female"]
-    headers += [_("รวมชาย"), _("รวมหญิง"), _("รวม")]
-    keys += ["male", "female", "total"]
-    rows = []
-    for row in [*table.rows, table.totals]:
-        line = [row.key if row.key != "total" else "", row.label]
-        if by == "school":
-            line.append(row.group)
-        for m, f in zip(row.male, row.female, strict=True):
-            line += [m, f]
-        line += [row.male_total, row.female_total, row.grand_total]
-        rows.append(line)
+    split_headers, split_keys = _sex_split_columns([(c.code, c.label) for c in table.categories])
+    headers += split_headers
+    keys += split_keys
+    rows = [_sex_split_line(row, group=by == "school") for row in [*table.rows, table.totals]]
     return FlatTable(f"staff_by_{by}", table.title, table.source, headers, rows, keys)
 
 

@@ -225,10 +225,12 @@ def small_school_bands(pub: Publication) -> CountTable:
 
 
 @dataclass
-class GradeSexRow:
-    key: str  # "district", a DOPA amphoe code, or a 10-digit school code
+class SexSplitRow:
+    """A table row of male and female counts, one pair per column (a grade, a staff category…)."""
+
+    key: str  # "district"/"total", a DOPA amphoe code, or a 10-digit school code
     label: str
-    male: list[int]  # per grade, in the table's ``grades`` order
+    male: list[int]  # per column, in the table's column order
     female: list[int]
     group: str = ""  # the amphoe of a school row
 
@@ -247,6 +249,11 @@ class GradeSexRow:
     @property
     def grand_total(self) -> int:
         return self.male_total + self.female_total
+
+
+@dataclass
+class GradeSexRow(SexSplitRow):
+    """Students by grade: ``male``/``female`` follow the table's ``grades`` order."""
 
     @property
     def cells(self) -> list[tuple[int, int, int, int]]:
@@ -777,28 +784,8 @@ def ratios(
 
 
 @dataclass
-class StaffRow:
-    key: str  # DOPA amphoe code, school code or "total"
-    label: str
-    male: list[int]  # per category, in the table's ``categories`` order
-    female: list[int]
-    group: str = ""
-
-    @property
-    def total(self) -> list[int]:
-        return [m + f for m, f in zip(self.male, self.female, strict=True)]
-
-    @property
-    def male_total(self) -> int:
-        return sum(self.male)
-
-    @property
-    def female_total(self) -> int:
-        return sum(self.female)
-
-    @property
-    def grand_total(self) -> int:
-        return self.male_total + self.female_total
+class StaffRow(SexSplitRow):
+    """Staff by category: ``male``/``female`` follow the table's ``categories`` order."""
 
     @property
     def cells(self) -> list[tuple[int, int, int]]:

@@ -52,6 +52,21 @@ def _publication(request, kind: str = Round.Kind.DMC) -> Publication:
     return publication
 
 
+def _by(request, allowed: tuple[str, ...], default: str) -> str:
+    by = request.query_params.get("by", default)
+    if by not in allowed:
+        raise ValidationError({"by": "ใช้ได้เฉพาะ " + ", ".join(allowed)})
+    return by
+
+
+def _school(request, publication: Publication) -> str | None:
+    """The ``?school=`` code, if any; a 404 when the publication has no such school."""
+    school = request.query_params.get("school") or None
+    if school and statistics.published_school(publication, school) is None:
+        raise Http404
+    return school
+
+
 class TableView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
@@ -123,11 +138,11 @@ class StudentsView(TableView):
         if by not in ("district", "amphoe", "school"):
             raise ValidationError({"by": "ใช้ได้เฉพาะ district, amphoe หรือ school"})
         publication = _publication(request)
-        school = request.query_params.get("school") or None
-        if school and statistics.published_school(publication, school) is None:
-            raise Http404
         return exports.students_flat(
-            publication, by=by, amphoe=request.query_params.get("amphoe") or None, school=school
+            publication,
+            by=by,
+            amphoe=request.query_params.get("amphoe") or None,
+            school=_school(request, publication),
         )
 
 
@@ -142,10 +157,7 @@ class _CategoryView(TableView):
         if by not in ("amphoe", "school"):
             raise ValidationError({"by": "ใช้ได้เฉพาะ amphoe หรือ school"})
         publication = _publication(request)
-        school = request.query_params.get("school") or None
-        if school and statistics.published_school(publication, school) is None:
-            raise Http404
-        return exports.category_flat(publication, self.category, by=by, school=school)
+        return exports.category_flat(publication, self.category, by=by, school=_school(request, publication))
 
 
 CATEGORY_NOTE = 'จำนวน 1–4 คนของโรงเรียนเดียวเป็นข้อความ "< 5" และช่องที่ปกปิดเพิ่มเป็น "ปกปิด"'
@@ -202,18 +214,21 @@ class TrendView(TableView):
 EMIS_BY = OpenApiParameter("by", str, enum=["amphoe", "school"], description="จำแนกตาม (ค่าเริ่มต้น school)")
 
 
-def _by(request, allowed: tuple[str, ...], default: str) -> str:
-    by = request.query_params.get("by", default)
-    if by not in allowed:
-        raise ValidationError({"by": "ใช้ได้เฉพาะ " + ", ".join(allowed)})
-    return by
+class _KindTableView(TableView):
+    """A table of the ``kind``'s publication by one of ``by_choices`` (default school), for ``?amphoe=`` or
+    ``?school=``: ``flat(publication, *, by, amphoe, school)`` builds it."""
 
+    kind = Round.Kind.EMIS
+    by_choices: tuple[str, ...] = ("amphoe", "school")
+    flat = None
 
-def _school(request, publication: Publication) -> str | None:
-    school = request.query_params.get("school") or None
-    if school and statistics.published_school(publication, school) is None:
-        raise Http404
-    return school
+    def table(self, request):
+        by = _by(request, self.by_choices, "school")
+        publication = _publication(request, self.kind)
+        return self.flat(
+            publication, by=by, amphoe=request.query_params.get("amphoe") or None,
+            school=_school(request, publication),
+        )  # fmt: skip
 
 
 @extend_schema_view(
@@ -225,14 +240,8 @@ def _school(request, publication: Publication) -> str | None:
         responses=TABLE_RESPONSE,
     )
 )
-class RatiosView(TableView):
-    def table(self, request):
-        by = _by(request, ("amphoe", "school"), "school")
-        publication = _publication(request, Round.Kind.EMIS)
-        return exports.ratios_flat(
-            publication, by=by, amphoe=request.query_params.get("amphoe") or None,
-            school=_school(request, publication),
-        )  # fmt: skip
+class RatiosView(_KindTableView):
+    flat = staticmethod(exports.ratios_flat)
 
 
 @extend_schema_view(
@@ -242,14 +251,8 @@ class RatiosView(TableView):
         responses=TABLE_RESPONSE,
     )
 )
-class StaffView(TableView):
-    def table(self, request):
-        by = _by(request, ("amphoe", "school"), "school")
-        publication = _publication(request, Round.Kind.EMIS)
-        return exports.staff_flat(
-            publication, by=by, amphoe=request.query_params.get("amphoe") or None,
-            school=_school(request, publication),
-        )  # fmt: skip
+class StaffView(_KindTableView):
+    flat = staticmethod(exports.staff_flat)
 
 
 @extend_schema_view(
@@ -267,14 +270,10 @@ class StaffView(TableView):
         responses=TABLE_RESPONSE,
     )
 )
-class BuildingsView(TableView):
-    def table(self, request):
-        by = _by(request, ("school", "amphoe", "district"), "school")
-        publication = _publication(request, Round.Kind.BOBEC)
-        return exports.buildings_flat(
-            publication, by=by, amphoe=request.query_params.get("amphoe") or None,
-            school=_school(request, publication),
-        )  # fmt: skip
+class BuildingsView(_KindTableView):
+    kind = Round.Kind.BOBEC
+    by_choices = ("school", "amphoe", "district")
+    flat = staticmethod(exports.buildings_flat)
 
 
 @extend_schema_view(
