@@ -406,6 +406,11 @@ class Cell:
     def hidden(cls) -> "Cell":
         return cls(None, SECONDARY_TEXT, True)
 
+    @property
+    def display(self) -> str:
+        """The text for a page, in the reader's language; files and the API keep ``text`` as it is."""
+        return _("ปกปิด") if self.text == SECONDARY_TEXT else self.text
+
 
 @dataclass
 class CategoryRow:

@@ -167,3 +167,16 @@ def test_school_list_gives_each_accepted_school_with_its_size(publication, distr
     ]
     assert len(result.rows) == 4 and district["E"].code not in {r.code for r in result.rows}
     assert result.source.round_slug == "dmc-2569-1"
+
+
+def test_a_masked_cell_reads_in_the_pages_language_and_stays_fixed_in_files(publication, client):
+    """The page says "masked" in English; files and the API keep the one value machines read."""
+    from django.urls import reverse
+
+    from reports import exports
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("reports:statistics-special")).content.decode()
+    assert ">masked<" in body and f">{SECONDARY_TEXT}<" not in body
+    table = statistics.disabled_by_type(publication)
+    assert exports._cell(table.totals.total) == SECONDARY_TEXT
