@@ -379,3 +379,27 @@ def test_school_officers_do_not_see_the_board_link_on_a_round(
     url = reverse("datacollection:round-detail", args=[late_round.slug])
     assert BOARD not in client_for(officer_a).get(url).content.decode()
     assert BOARD in client_for(district_staff).get(url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["emis", "bobec"])
+def test_every_kind_of_submission_page_lists_its_reminders(client_for, district_staff, officer_a, school_a, kind):
+    from tests.datacollection.bobec_support import bobec_round
+    from tests.datacollection.emis_support import emis_round
+
+    make = {"emis": emis_round, "bobec": bobec_round}[kind]
+    round_ = make(actor=district_staff, schools=[school_a])
+    submission = Submission.objects.get(round=round_, school=school_a)
+    ReminderLog.objects.create(
+        submission=submission,
+        reason=ReminderLog.Reason.BEFORE_1D,
+        channel=ReminderLog.Channel.EMAIL,
+        recipient=officer_a,
+        address=officer_a.email,
+        sent_at=timezone.now(),
+        outcome=ReminderLog.Outcome.SENT,
+        claim="test",
+    )
+    url = reverse("datacollection:submission-detail", args=[round_.slug, school_a.code])
+    body = client_for(officer_a).get(url).content.decode()
+    assert 'id="reminders"' in body and "การแจ้งเตือนกำหนดส่ง" in body
