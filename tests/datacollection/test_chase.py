@@ -383,7 +383,9 @@ def test_school_officers_do_not_see_the_board_link_on_a_round(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["emis", "bobec"])
-def test_every_kind_of_submission_page_lists_its_reminders(client_for, district_staff, officer_a, school_a, kind):
+def test_every_kind_of_submission_page_lists_its_reminders(
+    client_for, district_staff, officer_a, school_a, kind
+):
     from tests.datacollection.bobec_support import bobec_round
     from tests.datacollection.emis_support import emis_round
 
