@@ -65,6 +65,14 @@ def _selected_publication(request, kind: str = Round.Kind.DMC) -> tuple[Publicat
     }
 
 
+def _code(request, name: str, digits: int) -> str:
+    """A ``?amphoe=`` (4 digits) or ``?school=`` (10 digits) filter; anything else is a 404."""
+    value = request.GET.get(name, "")
+    if value and not (len(value) == digits and value.isascii() and value.isdigit()):
+        raise Http404
+    return value
+
+
 def _render_statistics(request, template, tab, build, kind=Round.Kind.DMC):
     publication, context = _selected_publication(request, kind)
     context["tab"] = tab
@@ -115,8 +123,8 @@ def statistics_students(request):
     by = request.GET.get("by", "amphoe")
     if by not in ("district", "amphoe", "school"):
         raise Http404
-    amphoe = request.GET.get("amphoe", "")
-    school = request.GET.get("school", "")
+    amphoe = _code(request, "amphoe", 4)
+    school = _code(request, "school", 10)
 
     def build(pub):
         table = statistics.students_by_grade_sex(pub, by=by, amphoe=amphoe or None, school=school or None)
@@ -147,7 +155,7 @@ def statistics_trend(request):
 
 @cached_public_page
 def statistics_special(request):
-    school = request.GET.get("school", "")
+    school = _code(request, "school", 10)
     by = "school" if request.GET.get("by") == "school" else "amphoe"
 
     def build(pub):
@@ -179,7 +187,7 @@ def _by(request, allowed: tuple[str, ...]) -> str:
 def statistics_staff(request):
     """EMIS: students per teacher and per classroom, teachers per school, and staff by position."""
     by = _by(request, ("amphoe", "school"))
-    amphoe = request.GET.get("amphoe", "")
+    amphoe = _code(request, "amphoe", 4)
 
     def build(pub):
         ratios = statistics.ratios(pub, by=by, amphoe=amphoe or None)
@@ -206,7 +214,7 @@ def statistics_staff(request):
 def statistics_buildings(request):
     """B-OBEC: standing buildings by type and condition, for the district, per amphoe or per school."""
     by = _by(request, ("district", "amphoe", "school"))
-    amphoe = request.GET.get("amphoe", "")
+    amphoe = _code(request, "amphoe", 4)
 
     def build(pub):
         district = statistics.buildings_by_type_condition(pub, amphoe=amphoe or None)

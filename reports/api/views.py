@@ -59,9 +59,21 @@ def _by(request, allowed: tuple[str, ...], default: str) -> str:
     return by
 
 
+def _code(request, name: str, digits: int) -> str | None:
+    """A ``?amphoe=`` (4 digits) or ``?school=`` (10 digits) filter, if any; a 400 when malformed."""
+    value = request.query_params.get(name) or None
+    if value and not (len(value) == digits and value.isascii() and value.isdigit()):
+        raise ValidationError({name: f"ต้องเป็นตัวเลข {digits} หลัก"})
+    return value
+
+
+def _amphoe(request) -> str | None:
+    return _code(request, "amphoe", 4)
+
+
 def _school(request, publication: Publication) -> str | None:
     """The ``?school=`` code, if any; a 404 when the publication has no such school."""
-    school = request.query_params.get("school") or None
+    school = _code(request, "school", 10)
     if school and statistics.published_school(publication, school) is None:
         raise Http404
     return school
@@ -141,7 +153,7 @@ class StudentsView(TableView):
         return exports.students_flat(
             publication,
             by=by,
-            amphoe=request.query_params.get("amphoe") or None,
+            amphoe=_amphoe(request),
             school=_school(request, publication),
         )
 
@@ -226,7 +238,7 @@ class _KindTableView(TableView):
         by = _by(request, self.by_choices, "school")
         publication = _publication(request, self.kind)
         return self.flat(
-            publication, by=by, amphoe=request.query_params.get("amphoe") or None,
+            publication, by=by, amphoe=_amphoe(request),
             school=_school(request, publication),
         )  # fmt: skip
 
