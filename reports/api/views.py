@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from aoc.api import query_choice, query_number
 from datacollection.models import Round
 from reports import exports, statistics
 from reports.api.renderers import CSVRenderer
@@ -41,11 +42,9 @@ TABLE_RESPONSE = OpenApiResponse(
 
 def _publication(request, kind: str = Round.Kind.DMC) -> Publication:
     """The ``?publication=`` named (of ``kind``: another kind's is a 404), else the kind's current one."""
-    value = request.query_params.get("publication", "")
-    if value:
-        if not value.isdigit():
-            raise ValidationError({"publication": "ต้องเป็นตัวเลข"})
-        return get_object_or_404(Publication.objects.select_related("round"), pk=int(value), round__kind=kind)
+    number = query_number(request, "publication")
+    if number is not None:
+        return get_object_or_404(Publication.objects.select_related("round"), pk=number, round__kind=kind)
     publication = statistics.current_publication(kind)
     if publication is None:
         raise Http404("ยังไม่มีข้อมูลที่เผยแพร่")
@@ -304,10 +303,12 @@ class PublicationViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        publications = statistics.publication_list(self.request.query_params.get("kind") or None)
-        year = self.request.query_params.get("year", "")
-        if year.isdigit():
-            publications = publications.filter(round__academic_year=int(year))
+        publications = statistics.publication_list(
+            query_choice(self.request, "kind", Round.Kind.values) or None
+        )
+        year = query_number(self.request, "year")
+        if year is not None:
+            publications = publications.filter(round__academic_year=year)
         return publications
 
 
@@ -326,7 +327,7 @@ class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         datasets = Dataset.objects.filter(versions__isnull=False).distinct().prefetch_related("versions")
-        category = self.request.query_params.get("category", "")
+        category = query_choice(self.request, "category", Dataset.Category.values)
         if category:
             datasets = datasets.filter(category=category)
         return datasets.order_by("category", "title")

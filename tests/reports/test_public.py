@@ -159,3 +159,22 @@ def test_the_api_answers_a_malformed_amphoe_or_school_code_in_thai(client, publi
     body = response.json()
     assert "amphoe" in body or "school" in body
     assert "หลัก" in json.dumps(body, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/statistics/students/?publication=%C2%B2", "publication"),  # "²" is a digit to str.isdigit
+        ("/api/v1/publications/?year=%C2%B2", "year"),
+        ("/api/v1/publications/?kind=%00", "kind"),
+        ("/api/v1/publications/?kind=census", "kind"),
+        ("/api/v1/datasets/?category=%00", "category"),
+        ("/api/v1/rounds/?year=%C2%B2", "year"),
+        ("/api/v1/rounds/?kind=%00", "kind"),
+    ],
+)
+def test_the_api_answers_a_malformed_filter_with_a_thai_400(client, publication, url, field):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert re.search(r"[\u0e00-\u0e7f]", json.dumps(response.json(), ensure_ascii=False))
