@@ -357,9 +357,13 @@ def publishing_preview(request, round_slug):
 def publish(request, round_slug):
     round_ = get_object_or_404(Round, slug=round_slug)
     form = PublishForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():  # nothing is published with a note other than the one typed
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+        return redirect("reports:publishing-preview", round_slug=round_.slug)
     try:
-        publication = services.publication_create(round_, actor=request.user, note=note)
+        publication = services.publication_create(round_, actor=request.user, note=form.cleaned_data["note"])
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
