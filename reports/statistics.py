@@ -602,8 +602,11 @@ def _category_table(
         # District totals per type are shown, unless a type's few children sit in one place that
         # nothing else can cover (then "< 5"); the grand total hides with it.
         district = [sum(counts[(s.school_id, t.code)] for s in schools) for t in types]
+        # ("< 5" when it is, else hidden: two lone schools with 4 each must not add up to a shown 8).
         cells = [
-            Cell.small() if t.code in matrix.district_small and v <= SMALL_COUNT_MAX else Cell.shown(v)
+            (Cell.small() if v <= SMALL_COUNT_MAX else Cell.hidden())
+            if t.code in matrix.district_small
+            else Cell.shown(v)
             for v, t in zip(district, types, strict=True)
         ]
         grand = Cell.hidden() if any(c.suppressed for c in cells) else Cell.shown(sum(district))
