@@ -8,6 +8,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import slug_re
 from django.db.models import Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -384,10 +385,11 @@ def publish(request, round_slug):
 @require_http_methods(["GET", "POST"])
 def dataset_upload(request):
     form = DatasetUploadForm(request.POST or None, request.FILES or None)
-    if request.GET.get("dataset") and not request.POST:
-        form = DatasetUploadForm(
-            initial={"dataset": Dataset.objects.filter(slug=request.GET["dataset"]).first()}
-        )
+    slug = request.GET.get("dataset", "")
+    if slug and not request.POST:
+        # A slug of the catalogue, else no dataset chosen (a malformed one never reaches the query).
+        found = Dataset.objects.filter(slug=slug).first() if slug_re.match(slug) else None
+        form = DatasetUploadForm(initial={"dataset": found})
     if request.method == "POST" and form.is_valid():
         try:
             version = services.dataset_version_upload(

@@ -239,3 +239,9 @@ def test_generated_files_are_added_as_versions_of_a_dataset(client, db, director
     assert first.dataset.title == "เอกสารสารสนเทศประจำปี"
     assert b"".join(client.get(first.get_absolute_url()).streaming_content) == b"%PDF-1.7 one"
     assert AuditLog.objects.filter(action="reports.datasetversion.added").count() == 2
+
+
+def test_the_upload_page_ignores_a_malformed_dataset_in_its_address(client_for, district_staff):
+    response = client_for(district_staff).get(reverse("reports:dataset-upload") + "?dataset=%00")
+    assert response.status_code == 200
+    assert response.context["form"].initial["dataset"] is None
