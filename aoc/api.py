@@ -26,3 +26,22 @@ class PublicPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def query_number(request, name: str) -> int | None:
+    """A whole-number query parameter (ASCII digits only: ``"²".isdigit()`` is true), or None when
+    absent; anything else is a 400 with a Thai message."""
+    value = request.query_params.get(name, "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise exceptions.ValidationError({name: "ต้องเป็นตัวเลข"})
+    return int(value)
+
+
+def query_choice(request, name: str, choices) -> str:
+    """A query parameter that must be one of ``choices`` (empty when absent); else a Thai 400."""
+    value = request.query_params.get(name, "")
+    if value and value not in choices:
+        raise exceptions.ValidationError({name: "ใช้ได้เฉพาะ " + ", ".join(choices)})
+    return value

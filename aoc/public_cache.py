@@ -8,8 +8,9 @@ stale at once, on every worker, without listing keys (a stale entry is overwritt
 The token and the page are read in one round trip (``get_many``). If the cache loses the token
 (eviction, restart), a new one is drawn, which also starts afresh: an old page is never served again.
 
-Signed-in users always get a fresh page (it carries their name and menu). A response that sets a cookie
-or uses the CSRF token is never cached: it belongs to one visitor.
+Signed-in users always get a fresh page (it carries their name and menu), and so does a visitor with a
+message waiting (``django.contrib.messages``: the page shows it to that browser only). A response that
+sets a cookie or uses the CSRF token is never cached: it belongs to one visitor.
 """
 
 import hashlib
@@ -48,13 +49,23 @@ def _key(request) -> str:
     return f"public-page:{get_language()}:{request.method}:{fragment}:{path}"
 
 
+def _has_messages(request) -> bool:
+    """Whether a message waits for this browser (reading the count leaves it for the page to show)."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
 def cached_public_page(view=None, *, timeout: int | None = None):
     """Serve anonymous GET/HEAD requests of ``view`` from the cache (see the module's docstring)."""
 
     def decorator(view_func):
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            if (
+                request.method not in ("GET", "HEAD")
+                or request.user.is_authenticated
+                or _has_messages(request)
+            ):
                 return view_func(request, *args, **kwargs)
             key = _key(request)
             # One round trip to the cache for both the generation and the page (it is most of the cost

@@ -4,12 +4,24 @@ One row per item, one column per field; nested objects are flattened to ``parent
 lists joined with ``|``. The file starts with a byte-order mark so that Excel reads Thai as UTF-8.
 A paginated answer (``{"count", "next", "previous", "results"}``) is written as its ``results``;
 list views that offer CSV usually return every row instead (``CSVPaginationMixin``).
+Text that a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return at
+the start; schools type their own address and phone) gets a leading apostrophe (OWASP, CSV injection);
+numbers, signed ones included, are written as they are.
 """
 
 import csv
 import io
+import re
 
 from rest_framework.renderers import BaseRenderer
+
+NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def _inert(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 def _flatten(value, prefix: str = "") -> dict:
@@ -20,7 +32,7 @@ def _flatten(value, prefix: str = "") -> dict:
         return flat
     if isinstance(value, list | tuple):
         value = "|".join("" if item is None else str(item) for item in value)
-    return {prefix[:-1]: "" if value is None else value}
+    return {prefix[:-1]: "" if value is None else _inert(value)}
 
 
 class CSVRenderer(BaseRenderer):

@@ -1,6 +1,7 @@
 import csv
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -248,6 +249,17 @@ def staff_news_unpublish(request, pk):
 # --- The satisfaction survey ----------------------------------------------------------------------
 
 
+def _client_address(request) -> str:
+    """The visitor's address for the rate limit: the first of the headers the deployment names for it
+    (``AXES_IP_HEADERS``, as for login lock-outs: behind the proxy, the one the proxy sets; else
+    REMOTE_ADDR). Of a list (X-Forwarded-For) the last entry, the one the nearest proxy added."""
+    for header in getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"]):
+        value = request.META.get(header, "").split(",")[-1].strip()
+        if value:
+            return value
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def feedback_form(request):
     """Anonymous: a few 1–5 ratings and a comment. Not cached (it carries a CSRF token)."""
@@ -256,7 +268,7 @@ def feedback_form(request):
         if not form.is_bot:  # a filled honeypot is thanked like anyone else, and nothing is kept
             try:
                 services.feedback_submit(
-                    client_key=services.feedback_client_key(request.META.get("REMOTE_ADDR", "")),
+                    client_key=services.feedback_client_key(_client_address(request)),
                     page=form.cleaned_data["page"],
                     comment=form.cleaned_data["comment"],
                     **form.ratings(),

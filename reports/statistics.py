@@ -584,10 +584,9 @@ def _category_table(
             values = [counts[(s.school_id, t.code)] for t in types]
             cells = [cell(v, display[(s.school_id, t.code)]) for v, t in zip(values, types, strict=True)]
             total = sum(values)
-            if not any(c.suppressed for c in cells):
-                total_cell = Cell.shown(total)
-            else:  # a school's total beside a hidden cell would give the cell away
-                total_cell = Cell.small() if total <= SMALL_COUNT_MAX else Cell.hidden()
+            # A school's total beside a hidden cell would give the cell away, and so would "< 5" for a
+            # small total (a total of 5 or more, beside a "< 5" in its column, can pin that cell down).
+            total_cell = Cell.hidden() if any(c.suppressed for c in cells) else Cell.shown(total)
             rows.append(CategoryRow(s.code, f"โรงเรียน{s.name_th}", cells, total_cell, s.amphoe.name_th))
     else:
         by_amphoe = defaultdict(list)
@@ -608,8 +607,11 @@ def _category_table(
         # District totals per type are shown, unless a type's few children sit in one place that
         # nothing else can cover (then "< 5"); the grand total hides with it.
         district = [sum(counts[(s.school_id, t.code)] for s in schools) for t in types]
+        # ("< 5" when it is, else hidden: two lone schools with 4 each must not add up to a shown 8).
         cells = [
-            Cell.small() if t.code in matrix.district_small and v <= SMALL_COUNT_MAX else Cell.shown(v)
+            (Cell.small() if v <= SMALL_COUNT_MAX else Cell.hidden())
+            if t.code in matrix.district_small
+            else Cell.shown(v)
             for v, t in zip(district, types, strict=True)
         ]
         grand = Cell.hidden() if any(c.suppressed for c in cells) else Cell.shown(sum(district))

@@ -8,6 +8,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import slug_re
 from django.db.models import Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,6 +66,14 @@ def _selected_publication(request, kind: str = Round.Kind.DMC) -> tuple[Publicat
     }
 
 
+def _code(request, name: str, digits: int) -> str:
+    """A ``?amphoe=`` (4 digits) or ``?school=`` (10 digits) filter; anything else is a 404."""
+    value = request.GET.get(name, "")
+    if value and not (len(value) == digits and value.isascii() and value.isdigit()):
+        raise Http404
+    return value
+
+
 def _render_statistics(request, template, tab, build, kind=Round.Kind.DMC):
     publication, context = _selected_publication(request, kind)
     context["tab"] = tab
@@ -115,8 +124,8 @@ def statistics_students(request):
     by = request.GET.get("by", "amphoe")
     if by not in ("district", "amphoe", "school"):
         raise Http404
-    amphoe = request.GET.get("amphoe", "")
-    school = request.GET.get("school", "")
+    amphoe = _code(request, "amphoe", 4)
+    school = _code(request, "school", 10)
 
     def build(pub):
         table = statistics.students_by_grade_sex(pub, by=by, amphoe=amphoe or None, school=school or None)
@@ -147,7 +156,7 @@ def statistics_trend(request):
 
 @cached_public_page
 def statistics_special(request):
-    school = request.GET.get("school", "")
+    school = _code(request, "school", 10)
     by = "school" if request.GET.get("by") == "school" else "amphoe"
 
     def build(pub):
@@ -179,7 +188,7 @@ def _by(request, allowed: tuple[str, ...]) -> str:
 def statistics_staff(request):
     """EMIS: students per teacher and per classroom, teachers per school, and staff by position."""
     by = _by(request, ("amphoe", "school"))
-    amphoe = request.GET.get("amphoe", "")
+    amphoe = _code(request, "amphoe", 4)
 
     def build(pub):
         ratios = statistics.ratios(pub, by=by, amphoe=amphoe or None)
@@ -206,7 +215,7 @@ def statistics_staff(request):
 def statistics_buildings(request):
     """B-OBEC: standing buildings by type and condition, for the district, per amphoe or per school."""
     by = _by(request, ("district", "amphoe", "school"))
-    amphoe = request.GET.get("amphoe", "")
+    amphoe = _code(request, "amphoe", 4)
 
     def build(pub):
         district = statistics.buildings_by_type_condition(pub, amphoe=amphoe or None)
@@ -349,9 +358,13 @@ def publishing_preview(request, round_slug):
 def publish(request, round_slug):
     round_ = get_object_or_404(Round, slug=round_slug)
     form = PublishForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():  # nothing is published with a note other than the one typed
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+        return redirect("reports:publishing-preview", round_slug=round_.slug)
     try:
-        publication = services.publication_create(round_, actor=request.user, note=note)
+        publication = services.publication_create(round_, actor=request.user, note=form.cleaned_data["note"])
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -372,10 +385,11 @@ def publish(request, round_slug):
 @require_http_methods(["GET", "POST"])
 def dataset_upload(request):
     form = DatasetUploadForm(request.POST or None, request.FILES or None)
-    if request.GET.get("dataset") and not request.POST:
-        form = DatasetUploadForm(
-            initial={"dataset": Dataset.objects.filter(slug=request.GET["dataset"]).first()}
-        )
+    slug = request.GET.get("dataset", "")
+    if slug and not request.POST:
+        # A slug of the catalogue, else no dataset chosen (a malformed one never reaches the query).
+        found = Dataset.objects.filter(slug=slug).first() if slug_re.match(slug) else None
+        form = DatasetUploadForm(initial={"dataset": found})
     if request.method == "POST" and form.is_valid():
         try:
             version = services.dataset_version_upload(

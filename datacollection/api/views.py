@@ -26,6 +26,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from aoc.api import query_choice, query_number
 from aoc.renderers import CSVPaginationMixin, CSVRenderer
 from datacollection import permissions, selectors, services, tasks, workflow
 from datacollection.api import serializers as s
@@ -78,9 +79,9 @@ class RoundViewSet(CSVPaginationMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):
-        year = self.request.query_params.get("year", "")
         return selectors.round_list(
-            kind=self.request.query_params.get("kind", ""), year=int(year) if year.isdigit() else None
+            kind=query_choice(self.request, "kind", Round.Kind.values),
+            year=query_number(self.request, "year"),
         )
 
 

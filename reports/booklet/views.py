@@ -67,7 +67,7 @@ def booklet_progress(request, pk):
 @require(can_view_booklets)
 def booklet_download(request, pk):
     booklet = get_booklet_for_user(request.user, pk)
-    if booklet.status != Booklet.Status.DONE:
+    if not booklet.is_public:  # built, with its file
         raise Http404
     return _file_response(booklet)
 
@@ -89,8 +89,12 @@ def public_booklet_download(request, year, version):
 
 
 def _file_response(booklet):
+    try:
+        handle = booklet.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     return FileResponse(
-        booklet.file.open("rb"),
+        handle,
         as_attachment=False,
         filename=booklet.filename,
         content_type="application/pdf",

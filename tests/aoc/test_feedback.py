@@ -47,6 +47,18 @@ def test_the_rate_limit_counts_per_client_and_says_so_in_thai(client, settings):
 
 
 @pytest.mark.django_db
+def test_behind_the_proxy_each_visitor_has_their_own_rate_limit(client, settings):
+    """In production the proxy's address is REMOTE_ADDR for everyone; the visitor's own address comes in
+    the header the deployment names (AXES_IP_HEADERS, as for login lock-outs)."""
+    settings.FEEDBACK_RATE_LIMIT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    assert client.post(reverse("feedback"), ANSWER, HTTP_X_REAL_IP="198.51.100.7", **proxy).status_code == 200
+    assert client.post(reverse("feedback"), ANSWER, HTTP_X_REAL_IP="198.51.100.8", **proxy).status_code == 200
+    assert client.post(reverse("feedback"), ANSWER, HTTP_X_REAL_IP="198.51.100.7", **proxy).status_code == 429
+
+
+@pytest.mark.django_db
 def test_a_filled_honeypot_is_thanked_and_nothing_is_kept(client):
     response = client.post(reverse("feedback"), ANSWER | {"website": "http://spam.example"})
     assert response.status_code == 200

@@ -72,6 +72,18 @@ def test_schools_csv_holds_every_matching_school_in_one_file(client):
 
 
 @pytest.mark.django_db
+def test_text_a_school_typed_cannot_become_a_formula_in_the_csv(client):
+    """An address or phone typed as ``=…``, ``+…``, ``-…`` or ``@…`` is kept as text (a leading
+    apostrophe, OWASP): Excel would otherwise run it as a formula on the reader's computer."""
+    SchoolFactory(address='=HYPERLINK("http://evil.example","คลิก")', phone="@SUM(1+1)", website="-2+3")
+    [row] = _csv_rows(client.get(reverse("api:school-list") + "?format=csv"))
+    assert row["address"] == '\'=HYPERLINK("http://evil.example","คลิก")'
+    assert row["phone"] == "'@SUM(1+1)"
+    assert row["website"] == "'-2+3"
+    assert row["latitude"][:1] != "'" and row["students"][:1] != "'"
+
+
+@pytest.mark.django_db
 def test_one_school_by_code_and_404_for_an_unknown_code(client, school_a):
     assert (
         client.get(reverse("api:school-detail", args=[school_a.code])).json()["name_th"] == school_a.name_th

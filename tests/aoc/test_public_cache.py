@@ -65,3 +65,21 @@ def test_the_language_switch_works_from_a_cached_page_without_a_csrf_token():
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert client.get("/").headers["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_a_visitors_pending_message_is_not_cached_for_the_next_visitor(client):
+    """A message left for one browser (e.g. by a form whose session then ended) is shown to that
+    browser only: the page that carries it is not kept for everyone else."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import Client
+
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "ข้อความถึงผู้ใช้คนเดียว")])
+    first = client.get("/")
+    assert "ข้อความถึงผู้ใช้คนเดียว" in first.content.decode()
+    other = Client().get("/")
+    assert other.status_code == 200
+    assert "ข้อความถึงผู้ใช้คนเดียว" not in other.content.decode()

@@ -310,3 +310,15 @@ def test_the_booklet_page_reads_in_a_fixed_number_of_queries(
         response = client.get(reverse("booklets:list"))
     assert response.status_code == 200
     assert len(re.findall(r'href="/staff/booklets/\d+/download/"', response.content.decode())) == 5
+
+
+def test_a_booklet_whose_file_is_missing_is_not_found_rather_than_a_server_error(
+    client_for, district_staff, publication
+):
+    booklet = Booklet.objects.create(
+        year=2569, publication=publication, version=1, status="done", built_by=district_staff
+    )
+    assert client_for(district_staff).get(reverse("booklets:download", args=[booklet.pk])).status_code == 404
+    booklet.file.name = "reports/booklets/2569/booklet-2569-v1.pdf"  # recorded, but not in storage
+    booklet.save()
+    assert client_for(district_staff).get(reverse("booklets:download", args=[booklet.pk])).status_code == 404

@@ -129,3 +129,52 @@ def test_no_public_page_file_or_endpoint_carries_personal_data(client, publicati
     for body in bodies:
         assert not any(secret in body for secret in secrets)
     assert Publication.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/statistics/students/?amphoe=%00",
+        "/statistics/students/?by=school&school=%00",
+        "/statistics/special/?school=%00",
+        "/statistics/students/?amphoe=90111",
+    ],
+)
+def test_a_malformed_amphoe_or_school_code_on_a_statistics_page_is_not_found(client, publication, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/statistics/students/?amphoe=%00",
+        "/api/v1/statistics/students/?amphoe=abcd",
+        "/api/v1/statistics/students/?school=%00",
+        "/api/v1/statistics/disabled/?school=%00",
+    ],
+)
+def test_the_api_answers_a_malformed_amphoe_or_school_code_in_thai(client, publication, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.json()
+    assert "amphoe" in body or "school" in body
+    assert "หลัก" in json.dumps(body, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/statistics/students/?publication=%C2%B2", "publication"),  # "²" is a digit to str.isdigit
+        ("/api/v1/publications/?year=%C2%B2", "year"),
+        ("/api/v1/publications/?kind=%00", "kind"),
+        ("/api/v1/publications/?kind=census", "kind"),
+        ("/api/v1/datasets/?category=%00", "category"),
+        ("/api/v1/rounds/?year=%C2%B2", "year"),
+        ("/api/v1/rounds/?kind=%00", "kind"),
+    ],
+)
+def test_the_api_answers_a_malformed_filter_with_a_thai_400(client, publication, url, field):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert re.search(r"[\u0e00-\u0e7f]", json.dumps(response.json(), ensure_ascii=False))

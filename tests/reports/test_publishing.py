@@ -36,6 +36,18 @@ def test_district_staff_publish_a_closed_round_from_the_page(
     assert "เผยแพร่ข้อมูล" in client.get(reverse("reports:publishing")).content.decode()
 
 
+def test_a_note_too_long_is_refused_with_a_thai_message_and_nothing_is_published(
+    client_for, district_staff, closed_round
+):
+    client = client_for(district_staff)
+    response = client.post(
+        reverse("reports:publish", args=[closed_round.slug]), {"note": "ก" * 501}, follow=True
+    )
+    assert not Publication.objects.exists()
+    assert response.redirect_chain[-1][0] == reverse("reports:publishing-preview", args=[closed_round.slug])
+    assert "หมายเหตุ" in response.content.decode() and "500" in response.content.decode()
+
+
 def test_preview_shows_what_would_be_public_and_keeps_nothing(client_for, district_staff, closed_round):
     response = client_for(district_staff).get(reverse("reports:publishing-preview", args=[closed_round.slug]))
     preview = response.context["preview"]
@@ -227,3 +239,9 @@ def test_generated_files_are_added_as_versions_of_a_dataset(client, db, director
     assert first.dataset.title == "เอกสารสารสนเทศประจำปี"
     assert b"".join(client.get(first.get_absolute_url()).streaming_content) == b"%PDF-1.7 one"
     assert AuditLog.objects.filter(action="reports.datasetversion.added").count() == 2
+
+
+def test_the_upload_page_ignores_a_malformed_dataset_in_its_address(client_for, district_staff):
+    response = client_for(district_staff).get(reverse("reports:dataset-upload") + "?dataset=%00")
+    assert response.status_code == 200
+    assert response.context["form"].initial["dataset"] is None

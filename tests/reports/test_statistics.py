@@ -180,3 +180,55 @@ def test_a_masked_cell_reads_in_the_pages_language_and_stays_fixed_in_files(publ
     assert ">masked<" in body and f">{SECONDARY_TEXT}<" not in body
     table = statistics.disabled_by_type(publication)
     assert exports._cell(table.totals.total) == SECONDARY_TEXT
+
+
+def test_a_schools_hidden_total_does_not_say_whether_it_is_under_five(district_staff):
+    """หาดใหญ่: P has 1 visually impaired pupil ("< 5"), Q has 5 (hidden with it); the amphoe total 6 is
+    public. If Q's total read "ปกปิด" only because it is 5 or more (a total under five reading "< 5"),
+    Q ≥ 5 would leave P = 6 − Q ≤ 1: P's 1 given away. A hidden school total reads the same at any size."""
+    from datacollection import services as round_services
+    from reports.services import publication_create
+    from tests.factories import SchoolFactory, amphoe
+    from tests.reports.conftest import add_students, make_round, students
+
+    p = SchoolFactory(name_th="พ", amphoe=amphoe("9011"))
+    q = SchoolFactory(name_th="ฟ", amphoe=amphoe("9011"))
+    r = SchoolFactory(name_th="ภ", amphoe=amphoe("9013"))
+    round_ = make_round(district_staff, [p, q, r])
+    add_students(round_, p, students(1, "ป.1", "M", disability="visual") + students(9, "ป.1", "F"))
+    add_students(round_, q, students(5, "ป.1", "M", disability="visual") + students(9, "ป.1", "F"))
+    add_students(round_, r, students(8, "ป.1", "M", disability="visual"))
+    publication = publication_create(
+        round_services.round_close(round_, actor=district_staff), actor=district_staff
+    )
+
+    table = statistics.disabled_by_type(publication, by="school")
+    rows = {row.key: row for row in table.rows}
+    assert rows[p.code].cells[0].text == SUPPRESSED_TEXT and rows[q.code].cells[0].suppressed
+    assert rows[p.code].total.text == rows[q.code].total.text
+    one = statistics.disabled_by_type(publication, school=q.code)
+    assert one.rows[0].total.text == rows[p.code].total.text
+
+
+def test_two_lone_schools_with_four_each_are_not_given_away_by_the_district_total(district_staff):
+    """P is the only school of หาดใหญ่ and Q of ควนเนียง; each has 4 visually impaired pupils ("< 5"),
+    nobody else any. Both amphoe totals are hidden; a district total of 8 would say 4 + 4."""
+    from datacollection import services as round_services
+    from reports.services import publication_create
+    from tests.factories import SchoolFactory, amphoe
+    from tests.reports.conftest import add_students, make_round, students
+
+    p = SchoolFactory(name_th="พ", amphoe=amphoe("9011"))
+    q = SchoolFactory(name_th="ฟ", amphoe=amphoe("9013"))
+    round_ = make_round(district_staff, [p, q])
+    for school in (p, q):
+        add_students(round_, school, students(4, "ป.1", "M", disability="visual") + students(9, "ป.1", "F"))
+    publication = publication_create(
+        round_services.round_close(round_, actor=district_staff), actor=district_staff
+    )
+
+    table = statistics.disabled_by_type(publication)
+    schools = statistics.disabled_by_type(publication, by="school")
+    assert all(row.cells[0].text == SUPPRESSED_TEXT for row in schools.rows)
+    assert table.totals.cells[0].suppressed and table.totals.cells[0].value is None
+    assert schools.totals.cells[0].suppressed
