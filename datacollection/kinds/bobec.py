@@ -242,7 +242,7 @@ def check_building(values: dict[str, Any], context: BobecContext) -> tuple[dict[
     if raw:
         try:
             rooms = _integer(values.get("rooms"))
-            if rooms > MAX_ROOMS:
+            if not 0 <= rooms <= MAX_ROOMS:  # a number cell may hold a negative number
                 raise ValueError
         except ValueError:
             problem(

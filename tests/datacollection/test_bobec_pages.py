@@ -169,6 +169,20 @@ def test_a_template_with_errors_changes_nothing_and_shows_cell_precise_thai_mess
     assert submission.uploads.get().status == "rejected"
 
 
+def test_a_negative_number_of_rooms_in_the_template_is_a_thai_error_not_a_failure(
+    client_for, officer_a, submission
+):
+    client = client_for(officer_a)
+    template = client.get(url("submission-template", submission)).content
+    filled = fill_template(template, [row(rooms=-3)])
+    response = client.post(
+        url("submission-upload", submission), {"file": SimpleUploadedFile("b.xlsx", filled)}, follow=True
+    )
+    assert "จำนวนห้อง “-3” ไม่ถูกต้อง" in response.content.decode()
+    assert submission.uploads.get().status == "rejected"
+    assert not Building.objects.filter(submission=submission).exists()
+
+
 # --- The web form --------------------------------------------------------------------------------------
 
 
