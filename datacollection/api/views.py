@@ -78,10 +78,11 @@ class RoundViewSet(CSVPaginationMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):
-        year = self.request.query_params.get("year", "")
-        return selectors.round_list(
-            kind=self.request.query_params.get("kind", ""), year=int(year) if year.isdigit() else None
-        )
+        try:
+            year = int(self.request.query_params.get("year", ""))
+        except ValueError:  # not a number ("", "²"): no filter
+            year = None
+        return selectors.round_list(kind=self.request.query_params.get("kind", ""), year=year)
 
 
 @extend_schema(parameters=[ROUND_SLUG])
