@@ -211,7 +211,7 @@ def movement_school_export(request, slug, code):
 def movement_district_export(request, slug):
     """District staff: the possible drop-outs of every compared school, for the follow-up programme."""
     pair = movement.round_pair(slug)
-    outcomes = dict(LeaverFollowUp.Outcome.choices)
+    outcomes = {value: str(label) for value, label in LeaverFollowUp.Outcome.choices}  # text, not lazy
     headers = [
         _("อำเภอ"), _("รหัสโรงเรียน"), _("ชื่อโรงเรียน"), _("เลขประจำตัวประชาชน"), _("ประเภทเลขประจำตัว"),
         _("คำนำหน้าชื่อ"), _("ชื่อ"), _("นามสกุล"), _("เพศ"), _("วันเกิด"), _("ชั้น"), _("ห้อง"),

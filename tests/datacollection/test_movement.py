@@ -447,6 +447,21 @@ def test_school_officer_records_the_follow_up_of_a_leaver(client_for, officer_a,
 
 
 @pytest.mark.django_db
+def test_the_district_export_carries_the_schools_follow_ups(
+    client_for, officer_a, district_staff, within_year, school_a
+):
+    _follow_up(client_for(officer_a), within_year, school_a, A_LEAVES, note="ย้ายตามผู้ปกครอง")
+    url = reverse("datacollection:movement-district-export", kwargs={"slug": within_year.after.slug})
+    response = client_for(district_staff).get(url)
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert {row[3]: (row[13], row[14]) for row in rows[1:]}["1xxxxxxxx0029"] == (
+        "ย้ายไปเรียนนอกเขตพื้นที่",
+        "ย้ายตามผู้ปกครอง",
+    )
+
+
+@pytest.mark.django_db
 def test_follow_up_only_for_a_leaver_of_the_school(client_for, officer_a, within_year, school_a):
     client = client_for(officer_a)
     for national_id in (A_STAYS, A_TO_B, NEW_IN_A, B_TO_A):  # stayed, moved, new, another school's
