@@ -154,10 +154,19 @@ def _workbook(sheet_title: str, headers: list[str], rows, widths: list[int]) -> 
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append(row)
+        ws.append([_text_cell(ws, value) for value in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _text_cell(ws, value):
+    """What a school typed (a follow-up note …) stays text: openpyxl would store "=…" as a formula."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = openpyxl.cell.WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
