@@ -150,6 +150,19 @@ def test_template_round_trip_download_fill_upload_gives_the_same_data(client_for
         assert [getattr(after[key], f) for f in fields] == [getattr(before, f) for f in fields]
 
 
+def test_a_note_typed_like_a_formula_survives_the_template_round_trip(client_for, officer_a, submission):
+    add(submission, officer_a, note="=1+1 ห้องน้ำชำรุด")
+    client = client_for(officer_a)
+    template = client.get(url("submission-template", submission)).content
+    cells = [
+        c for r in openpyxl.load_workbook(io.BytesIO(template))[bobec.SHEET_TITLE].iter_rows() for c in r
+    ]
+    assert [c.data_type for c in cells if c.value == "=1+1 ห้องน้ำชำรุด"] == ["s"]
+    client.post(url("submission-upload", submission), {"file": SimpleUploadedFile("b.xlsx", template)})
+    assert submission.uploads.get().status == "valid"
+    assert Building.objects.get(submission=submission).note == "=1+1 ห้องน้ำชำรุด"
+
+
 def test_a_template_with_errors_changes_nothing_and_shows_cell_precise_thai_messages(
     client_for, officer_a, submission
 ):
