@@ -200,6 +200,17 @@ def test_counts_must_be_non_negative_whole_numbers(sub_a, officer_a, value):
 
 
 @pytest.mark.django_db
+def test_an_explanation_typed_like_a_formula_survives_the_template_round_trip(sub_a, officer_a):
+    grade = "ป.1"
+    students = {**current_data(sub_a).students, grade: {"male": 10, "female": 12, "rooms": 1}}
+    students[grade]["explanation"] = "=ย้ายเข้า 5 คน"
+    emis_services.emis_section_save(sub_a, actor=officer_a, section="students", value=students)
+    result = upload(sub_a, get_kind("emis").template(sub_a), actor=officer_a)
+    assert result.status == "imported", result.errors
+    assert load_data(sub_a).students[grade]["explanation"] == "=ย้ายเข้า 5 คน"
+
+
+@pytest.mark.django_db
 def test_a_count_too_large_to_store_is_an_error_at_its_cell_not_a_failed_upload(sub_a, officer_a):
     result, row = _upload_one_change(sub_a, officer_a, "บุคลากร", "ครู", "คศ.2", 4, 3_000_000_000)
     assert result.status == "rejected"
