@@ -28,10 +28,14 @@ class PublicPagination(PageNumberPagination):
     max_page_size = 500
 
 
+# Thai digits (๐–๙) are digits too: "๒๕๖๙" is 2569.
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
 def query_number(request, name: str) -> int | None:
-    """A whole-number query parameter (ASCII digits only: ``"²".isdigit()`` is true), or None when
-    absent; anything else is a 400 with a Thai message."""
-    value = request.query_params.get(name, "")
+    """A whole-number query parameter (ASCII or Thai digits; ``"²".isdigit()`` is true but is no
+    number), or None when absent; anything else is a 400 with a Thai message."""
+    value = request.query_params.get(name, "").translate(THAI_DIGITS)
     if not value:
         return None
     if not (value.isascii() and value.isdigit()):

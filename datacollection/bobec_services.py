@@ -213,13 +213,15 @@ def _delete_files(names: list[str]) -> None:
 @transaction.atomic
 def building_photo_add(building: Building, *, actor, image, caption: str = "") -> BuildingPhoto:
     """A photo of the building: JPEG, PNG or WebP within the size limits, resized, EXIF and GPS removed
-    (``aoc.images.clean_photo``)."""
+    (``aoc.images.clean_photo``). The limit counts the photos added in this submission: those of earlier
+    rounds stay with their rounds and cannot be removed now (``building_photo_delete``)."""
     submission = _editable(actor, building.submission)
     school = submission.school
-    count = BuildingPhoto.objects.filter(school=school, building_uid=building.uid).count()
+    count = BuildingPhoto.objects.filter(submission=submission, building_uid=building.uid).count()
     if count >= MAX_PHOTOS_PER_BUILDING:
         raise ValidationError(
-            _("อาคารหนึ่งหลังมีรูปได้ไม่เกิน %(max)d รูป: ลบรูปเก่าก่อนเพิ่มรูปใหม่") % {"max": MAX_PHOTOS_PER_BUILDING},
+            _("อาคารหนึ่งหลังเพิ่มรูปในรอบนี้ได้ไม่เกิน %(max)d รูป: ลบรูปที่เพิ่มในรอบนี้ก่อนเพิ่มรูปใหม่")
+            % {"max": MAX_PHOTOS_PER_BUILDING},
             code="too_many_photos",
         )
     cleaned = clean_photo(image)

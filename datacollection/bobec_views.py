@@ -377,6 +377,9 @@ def overview_export(request, slug):
                 float(b.budget_amount) if b.budget_amount is not None else None,
             ]
         )  # fmt: skip
+        for cell in listing[listing.max_row]:  # what the school typed stays text, never a formula
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     out = io.BytesIO()
     wb.save(out)
     audit_log(request.user, "datacollection.buildings.exported", round_, {"round": round_.slug, **filters})

@@ -154,10 +154,19 @@ def _workbook(sheet_title: str, headers: list[str], rows, widths: list[int]) -> 
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append(row)
+        ws.append([_text_cell(ws, value) for value in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _text_cell(ws, value):
+    """What a school typed (a follow-up note …) stays text: openpyxl would store "=…" as a formula."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = openpyxl.cell.WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -211,7 +220,7 @@ def movement_school_export(request, slug, code):
 def movement_district_export(request, slug):
     """District staff: the possible drop-outs of every compared school, for the follow-up programme."""
     pair = movement.round_pair(slug)
-    outcomes = dict(LeaverFollowUp.Outcome.choices)
+    outcomes = {value: str(label) for value, label in LeaverFollowUp.Outcome.choices}  # text, not lazy
     headers = [
         _("อำเภอ"), _("รหัสโรงเรียน"), _("ชื่อโรงเรียน"), _("เลขประจำตัวประชาชน"), _("ประเภทเลขประจำตัว"),
         _("คำนำหน้าชื่อ"), _("ชื่อ"), _("นามสกุล"), _("เพศ"), _("วันเกิด"), _("ชั้น"), _("ห้อง"),

@@ -242,7 +242,7 @@ def check_building(values: dict[str, Any], context: BobecContext) -> tuple[dict[
     if raw:
         try:
             rooms = _integer(values.get("rooms"))
-            if rooms > MAX_ROOMS:
+            if not 0 <= rooms <= MAX_ROOMS:  # a number cell may hold a negative number
                 raise ValueError
         except ValueError:
             problem(
@@ -602,7 +602,9 @@ def write_template(out, buildings: Iterable, *, type_labels: dict[str, str], tit
     for building in buildings:
         row += 1
         for index, value in enumerate(template_row(building, type_labels), start=1):
-            ws.cell(row=row, column=index, value=value)
+            cell = ws.cell(row=row, column=index, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # what the school typed stays text, not a formula
     last = max(row, header_row) + 300  # room for new buildings
 
     lists = wb.create_sheet("รายการ")

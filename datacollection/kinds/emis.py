@@ -140,6 +140,10 @@ BASIC_LABELS = {
     "longitude": "ลองจิจูด",
 }
 VALUE_MAX_LENGTH = 300
+# The largest numbers a file may hold (the web forms have the same limits; the columns hold no more).
+MAX_COUNT = 100_000
+MAX_SPEED_MBPS = 1_000_000
+MAX_MONTHLY_COST = Decimal("99999999.99")
 
 # Lookup lists (``LookupValue.List``) behind the coded columns.
 LOOKUP_OF = {
@@ -631,6 +635,16 @@ class EmisReader:
                         values[field_],
                     )
                     return None
+                limit = MAX_SPEED_MBPS if field_ == "speed_mbps" else MAX_MONTHLY_COST
+                if amount > limit:
+                    add(
+                        field_,
+                        "too_large",
+                        _("“%(value)s” มากเกินไป") % {"value": text_of(values[field_])},
+                        _("ใส่ตัวเลขไม่เกิน %(max)s") % {"max": f"{limit:,}"},
+                        values[field_],
+                    )
+                    return None
                 record[field_] = amount
             if record["speed_mbps"] != int(record["speed_mbps"]):
                 add(
@@ -665,6 +679,16 @@ class EmisReader:
                     "not_a_count",
                     _("“%(value)s” ไม่ใช่จำนวนเต็มที่ไม่ติดลบ") % {"value": text_of(values[field_])},
                     _("ใส่จำนวนเต็มตั้งแต่ 0 ขึ้นไป (ว่างไว้ถ้าไม่มี)"),
+                    values[field_],
+                    key=key,
+                )
+                ok = False
+            elif count > MAX_COUNT:
+                add(
+                    field_,
+                    "too_large",
+                    _("“%(value)s” มากเกินไป") % {"value": text_of(values[field_])},
+                    _("ใส่จำนวนไม่เกิน %(max)s") % {"max": f"{MAX_COUNT:,}"},
                     values[field_],
                     key=key,
                 )

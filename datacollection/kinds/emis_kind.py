@@ -417,6 +417,9 @@ def write_template(data: EmisData, ctx: EmisContext, submission: Submission) -> 
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in _template_rows(section, data, ctx):
             ws.append(row)
+            for cell in ws[ws.max_row]:  # what the school typed stays text, never a formula
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
         for i, header in enumerate(headers):
             ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width = max(12, len(header) + 6)
         ws.freeze_panes = "A2"

@@ -158,6 +158,22 @@ def test_round_list_is_public_and_carries_no_school_data(api, round_):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("year", "found"), [("๒๕๖๙", 1), ("2568", 0), ("99999999999999999999999", 0)])
+def test_a_year_filter_reads_thai_digits_and_never_fails_on_a_large_year(client, round_, year, found):
+    response = client.get("/api/v1/rounds/", {"year": year})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["²", "2569a", "-1"])
+def test_a_year_filter_that_is_not_a_number_is_a_thai_400(client, round_, year):
+    response = client.get("/api/v1/rounds/", {"year": year})
+    assert response.status_code == 400
+    assert response.json() == {"year": "ต้องเป็นตัวเลข"}
+
+
+@pytest.mark.django_db
 def test_round_list_is_read_only(api, round_, district_staff):
     assert api(None).post("/api/v1/rounds/", {}, format="json").status_code == 405
     assert api(district_staff).post("/api/v1/rounds/", {}, format="json").status_code == 405

@@ -148,6 +148,19 @@ def test_the_export_has_the_table_the_schools_and_every_standing_building(
     assert AuditLog.objects.filter(action="datacollection.buildings.exported").count() == 1
 
 
+def test_text_a_school_typed_like_a_formula_stays_text_in_the_export(client_for, district_staff, fixture):
+    Building.objects.filter(submission__school=fixture["a"], sequence=2, building_type="classroom").update(
+        design_raw="=1+1", budget_source='=HYPERLINK("http://example.com","งบ")'
+    )
+    export_url = reverse("datacollection:bobec-export", args=[fixture["round"].slug])
+    wb = openpyxl.load_workbook(io.BytesIO(client_for(district_staff).get(export_url).content))
+    cells = [
+        c for r in wb.worksheets[2].iter_rows() for c in r if isinstance(c.value, str) and c.value[:1] == "="
+    ]
+    assert len(cells) == 2
+    assert all(c.data_type == "s" for c in cells)
+
+
 @pytest.mark.parametrize("persona", ["director", "ict_staff", "officer_a"])
 def test_the_overview_and_export_are_for_district_staff(client_for, personas, fixture, persona):
     client = client_for(personas[persona])

@@ -150,6 +150,19 @@ def test_template_round_trip_download_fill_upload_gives_the_same_data(client_for
         assert [getattr(after[key], f) for f in fields] == [getattr(before, f) for f in fields]
 
 
+def test_a_note_typed_like_a_formula_survives_the_template_round_trip(client_for, officer_a, submission):
+    add(submission, officer_a, note="=1+1 ห้องน้ำชำรุด")
+    client = client_for(officer_a)
+    template = client.get(url("submission-template", submission)).content
+    cells = [
+        c for r in openpyxl.load_workbook(io.BytesIO(template))[bobec.SHEET_TITLE].iter_rows() for c in r
+    ]
+    assert [c.data_type for c in cells if c.value == "=1+1 ห้องน้ำชำรุด"] == ["s"]
+    client.post(url("submission-upload", submission), {"file": SimpleUploadedFile("b.xlsx", template)})
+    assert submission.uploads.get().status == "valid"
+    assert Building.objects.get(submission=submission).note == "=1+1 ห้องน้ำชำรุด"
+
+
 def test_a_template_with_errors_changes_nothing_and_shows_cell_precise_thai_messages(
     client_for, officer_a, submission
 ):
@@ -167,6 +180,20 @@ def test_a_template_with_errors_changes_nothing_and_shows_cell_precise_thai_mess
         "classroom"
     ]
     assert submission.uploads.get().status == "rejected"
+
+
+def test_a_negative_number_of_rooms_in_the_template_is_a_thai_error_not_a_failure(
+    client_for, officer_a, submission
+):
+    client = client_for(officer_a)
+    template = client.get(url("submission-template", submission)).content
+    filled = fill_template(template, [row(rooms=-3)])
+    response = client.post(
+        url("submission-upload", submission), {"file": SimpleUploadedFile("b.xlsx", filled)}, follow=True
+    )
+    assert "จำนวนห้อง “-3” ไม่ถูกต้อง" in response.content.decode()
+    assert submission.uploads.get().status == "rejected"
+    assert not Building.objects.filter(submission=submission).exists()
 
 
 # --- The web form --------------------------------------------------------------------------------------
@@ -356,7 +383,7 @@ def test_too_large_photos_and_too_many_photos_are_refused(client_for, officer_a,
     response = client.post(
         url("building-photo-add", submission, building.pk), {"image": _jpeg_with_gps((400, 300))}, follow=True
     )
-    assert "มีรูปได้ไม่เกิน 6 รูป" in response.content.decode()
+    assert "เพิ่มรูปในรอบนี้ได้ไม่เกิน 6 รูป" in response.content.decode()
     assert BuildingPhoto.objects.count() == bobec_services.MAX_PHOTOS_PER_BUILDING
 
 
@@ -468,6 +495,31 @@ def test_a_photo_added_in_an_earlier_round_cannot_be_removed_now(
     response = client_for(officer_a).post(url("building-photo-delete", current, photo.pk))
     assert response.status_code == 404
     assert BuildingPhoto.objects.filter(pk=photo.pk).exists()
+
+
+def test_photos_of_earlier_rounds_do_not_use_up_this_rounds_photos(
+    client_for, district_staff, officer_a, school_a
+):
+    # The photos of an accepted round cannot be removed: they must not stop the school photographing the
+    # building again in a later round.
+    earlier_round = bobec_round(
+        actor=district_staff, schools=[school_a], academic_year=2568, as_of=datetime.date(2025, 6, 10)
+    )
+    earlier = Submission.objects.get(round=earlier_round, school=school_a)
+    building = add(earlier, officer_a)
+    for _ in range(bobec_services.MAX_PHOTOS_PER_BUILDING):
+        bobec_services.building_photo_add(building, actor=officer_a, image=_jpeg_with_gps((400, 300)))
+    workflow.submission_submit(earlier, actor=officer_a)
+    workflow.submission_accept(earlier, actor=district_staff)
+    later = bobec_round(actor=district_staff, schools=[school_a], academic_year=2569, number=1)
+    current = Submission.objects.get(round=later, school=school_a)
+    bobec_services.buildings_start(current, actor=officer_a)
+    copy = Building.objects.get(submission=current)
+    response = client_for(officer_a).post(
+        url("building-photo-add", current, copy.pk), {"image": _jpeg_with_gps((400, 300))}, follow=True
+    )
+    assert "เพิ่มรูปแล้ว" in response.content.decode()
+    assert BuildingPhoto.objects.filter(submission=current, building_uid=copy.uid).count() == 1
 
 
 def test_a_rejected_files_problems_give_way_to_later_form_edits(client_for, officer_a, submission):

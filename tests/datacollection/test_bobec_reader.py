@@ -91,6 +91,7 @@ def test_aliases_of_types_and_headers_are_understood(context):
         ({"rooms": 0}, "rooms_required", "จำนวนห้องตามแบบ", "D", "อาคารเรียนต้องระบุจำนวนห้องตามแบบ"),
         ({"rooms": "สี่ห้อง"}, "rooms_invalid", "จำนวนห้องตามแบบ", "D", "จำนวนห้อง “สี่ห้อง” ไม่ถูกต้อง"),
         ({"rooms": 500}, "rooms_invalid", "จำนวนห้องตามแบบ", "D", "ใส่จำนวนเต็ม 0–80"),
+        ({"rooms": -3}, "rooms_invalid", "จำนวนห้องตามแบบ", "D", "ใส่จำนวนเต็ม 0–80"),
         ({"year_built": None}, "year_missing", "ปีที่สร้าง (พ.ศ.)", "E", "ไม่ได้ระบุปีที่สร้าง (พ.ศ.)"),
         (
             {"year_built": 1987},

@@ -200,6 +200,38 @@ def test_counts_must_be_non_negative_whole_numbers(sub_a, officer_a, value):
 
 
 @pytest.mark.django_db
+def test_an_explanation_typed_like_a_formula_survives_the_template_round_trip(sub_a, officer_a):
+    grade = "ป.1"
+    students = {**current_data(sub_a).students, grade: {"male": 10, "female": 12, "rooms": 1}}
+    students[grade]["explanation"] = "=ย้ายเข้า 5 คน"
+    emis_services.emis_section_save(sub_a, actor=officer_a, section="students", value=students)
+    result = upload(sub_a, get_kind("emis").template(sub_a), actor=officer_a)
+    assert result.status == "imported", result.errors
+    assert load_data(sub_a).students[grade]["explanation"] == "=ย้ายเข้า 5 คน"
+
+
+@pytest.mark.django_db
+def test_a_count_too_large_to_store_is_an_error_at_its_cell_not_a_failed_upload(sub_a, officer_a):
+    result, row = _upload_one_change(sub_a, officer_a, "บุคลากร", "ครู", "คศ.2", 4, 3_000_000_000)
+    assert result.status == "rejected"
+    (error,) = result.errors
+    assert (error["row"], error["column"], error["code"]) == (row, "บุคลากร: หญิง", "too_large")
+    assert "ใส่จำนวนไม่เกิน 100,000" in error["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("column", "value"), [(3, 10**12), (5, 10**9)])
+def test_a_speed_or_cost_too_large_to_store_is_an_error_at_its_cell(sub_a, officer_a, column, value):
+    wb = _filled_template(sub_a)
+    ws = wb["อินเทอร์เน็ต"]
+    ws.cell(ws.max_row, column).value = value
+    result = upload(sub_a, xlsx_bytes(wb), actor=officer_a)
+    assert result.status == "rejected"
+    (error,) = result.errors
+    assert error["code"] == "too_large"
+
+
+@pytest.mark.django_db
 def test_codes_come_from_the_lookup_tables(sub_a, officer_a):
     result, row = _upload_one_change(sub_a, officer_a, "บุคลากร", "ครู", "คศ.2", 2, "คศ.9")
     (error,) = result.errors

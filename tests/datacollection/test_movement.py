@@ -447,6 +447,44 @@ def test_school_officer_records_the_follow_up_of_a_leaver(client_for, officer_a,
 
 
 @pytest.mark.django_db
+def test_the_district_export_carries_the_schools_follow_ups(
+    client_for, officer_a, district_staff, within_year, school_a
+):
+    _follow_up(client_for(officer_a), within_year, school_a, A_LEAVES, note="ย้ายตามผู้ปกครอง")
+    url = reverse("datacollection:movement-district-export", kwargs={"slug": within_year.after.slug})
+    response = client_for(district_staff).get(url)
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert {row[3]: (row[13], row[14]) for row in rows[1:]}["1xxxxxxxx0029"] == (
+        "ย้ายไปเรียนนอกเขตพื้นที่",
+        "ย้ายตามผู้ปกครอง",
+    )
+
+
+@pytest.mark.django_db
+def test_a_follow_up_note_that_looks_like_a_formula_stays_text_in_the_exports(
+    client_for, officer_a, district_staff, within_year, school_a
+):
+    note = '=HYPERLINK("http://example.com","คลิก")'
+    _follow_up(client_for(officer_a), within_year, school_a, A_LEAVES, note=note)
+    urls = [
+        reverse("datacollection:movement-district-export", kwargs={"slug": within_year.after.slug}),
+        _school_url(within_year, school_a, "movement-school-export"),
+    ]
+    for url in urls:
+        content = client_for(district_staff).get(url).content
+        ws = openpyxl.load_workbook(io.BytesIO(content)).active
+        cells = [
+            cell
+            for row in ws.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and note in cell.value
+        ]
+        assert cells, url
+        assert all(cell.data_type == "s" for cell in cells), url
+
+
+@pytest.mark.django_db
 def test_follow_up_only_for_a_leaver_of_the_school(client_for, officer_a, within_year, school_a):
     client = client_for(officer_a)
     for national_id in (A_STAYS, A_TO_B, NEW_IN_A, B_TO_A):  # stayed, moved, new, another school's
