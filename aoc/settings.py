@@ -115,6 +115,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# A booklet build still queued or running after this many minutes is taken as lost (reports.booklet).
+BOOKLET_STALE_MINUTES = env.int("BOOKLET_STALE_MINUTES", default=30)
 # Anonymous visitors get public pages from the cache (aoc/public_cache.py); publishing clears them.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 

@@ -1,14 +1,16 @@
 """Booklets: request a build (a new version), build it (the task and ``build_booklet`` call this)."""
 
+import datetime
 import logging
 import tempfile
 import traceback
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from aoc.audit import audit_log
@@ -40,6 +42,7 @@ def booklet_request(publication: Publication, *, actor) -> Booklet:
     )
     year = publication.round.academic_year
     list(Booklet.objects.select_for_update().filter(year=year).values_list("pk", flat=True))
+    _give_up_stale(publication)
     if Booklet.objects.filter(
         publication=publication, status__in=[Booklet.Status.QUEUED, Booklet.Status.RUNNING]
     ).exists():
@@ -56,6 +59,25 @@ def booklet_request(publication: Publication, *, actor) -> Booklet:
 
     transaction.on_commit(lambda: booklet_build.delay(booklet.pk))
     return booklet
+
+
+def _give_up_stale(publication: Publication) -> None:
+    """A build still queued or running long after it started was lost (the broker dropped its task, the
+    worker died): mark it failed, so that it no longer blocks a new build of the same data."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.BOOKLET_STALE_MINUTES)
+    stale = Booklet.objects.filter(publication=publication).filter(
+        Q(status=Booklet.Status.QUEUED, created_at__lt=cutoff)
+        | Q(status=Booklet.Status.RUNNING, started_at__lt=cutoff)
+    )
+    for booklet in stale:
+        booklet.status = Booklet.Status.FAILED
+        booklet.stage = "ไม่สำเร็จ"
+        booklet.error = (
+            f"ไม่เสร็จภายใน {settings.BOOKLET_STALE_MINUTES} นาที: งานหายจากคิวหรือเครื่องประมวลผลหยุดทำงาน"
+        )
+        booklet.finished_at = timezone.now()
+        booklet.save(update_fields=["status", "stage", "error", "finished_at"])
+        audit_log(None, "reports.booklet.abandoned", booklet, {"minutes": settings.BOOKLET_STALE_MINUTES})
 
 
 def _set_progress(booklet_id, percent, stage):

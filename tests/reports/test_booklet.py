@@ -227,6 +227,31 @@ def test_a_second_build_of_the_same_data_waits_for_the_first(client_for, distric
     assert Booklet.objects.count() == 1
 
 
+def test_a_build_lost_from_the_queue_no_longer_blocks_a_new_one(district_staff, publication, settings):
+    """The broker lost the task (or the worker died): after BOOKLET_STALE_MINUTES the old build is
+    marked failed, with the reason, and a new version may be started."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from aoc.models import AuditLog
+
+    settings.BOOKLET_STALE_MINUTES = 30
+    lost = services.booklet_request(publication, actor=district_staff)
+    Booklet.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=29))
+    with pytest.raises(ValidationError):
+        services.booklet_request(publication, actor=district_staff)
+    Booklet.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=31))
+
+    again = services.booklet_request(publication, actor=district_staff)
+
+    lost.refresh_from_db()
+    assert lost.status == Booklet.Status.FAILED and "30 นาที" in lost.error
+    assert again.status == Booklet.Status.QUEUED and again.version == lost.version + 1
+    assert AuditLog.objects.filter(action="reports.booklet.abandoned").count() == 1
+
+
 def test_built_booklets_are_versioned_and_downloadable(
     client_for, district_staff, director, officer_a, publication
 ):
