@@ -6,9 +6,6 @@ officer their own school, district roles every school); the lists name children 
 school's officers and district staff only (403 for the director and ICT staff, 404 for another
 school's officer); every view and export of a list is logged."""
 
-import io
-
-import openpyxl
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -18,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
-from openpyxl.styles import Font, PatternFill
 
 from aoc import thaidate
 from aoc.permissions import is_staff_user, require
+from aoc.xlsx import table_workbook
 from datacollection import movement, permissions, services
 from datacollection.forms import FollowUpForm
 from datacollection.models import LeaverFollowUp
@@ -141,34 +138,6 @@ def movement_follow_up(request, slug, code):
     return redirect(f"{url}#left")
 
 
-def _workbook(sheet_title: str, headers: list[str], rows, widths: list[int]) -> bytes:
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title[:31])
-    for index, width in enumerate(widths):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(index + 1)].width = width
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="D9E1F2")
-    header_cells = []
-    for title in headers:
-        cell = openpyxl.cell.WriteOnlyCell(ws, value=title)
-        cell.font, cell.fill = bold, fill
-        header_cells.append(cell)
-    ws.append(header_cells)
-    for row in rows:
-        ws.append([_text_cell(ws, value) for value in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _text_cell(ws, value):
-    """What a school typed (a follow-up note …) stays text: openpyxl would store "=…" as a formula."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = openpyxl.cell.WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -204,7 +173,7 @@ def movement_school_export(request, slug, code):
                     outcome, note,
                 ]
             )  # fmt: skip
-    content = _workbook(
+    content = table_workbook(
         f"{pair.before.slug} - {pair.after.slug}",
         headers,
         rows,
@@ -246,7 +215,7 @@ def movement_district_export(request, slug):
         ]
         for r in movement.district_leavers(pair, user=request.user)
     ]
-    content = _workbook(
+    content = table_workbook(
         f"{pair.before.slug} - {pair.after.slug}",
         headers,
         rows,

@@ -5,11 +5,9 @@ Every view follows the same steps: the access helper (404 outside the user's sco
 may not), a form for the shape of the input, the service or workflow verb, then a redirect with a
 message. Permission flags for the templates come from ``datacollection.permissions``."""
 
-import io
 import logging
 import tempfile
 
-import openpyxl
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,12 +22,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl.styles import Font, PatternFill
 
 from aoc import thaidate
 from aoc.forms import add_service_errors
 from aoc.permissions import is_staff_user, require
 from aoc.public_cache import cached_public_page
+from aoc.xlsx import table_workbook
 from datacollection import permissions, selectors, services, tasks, workflow
 from datacollection.forms import (
     AcceptForm,
@@ -229,23 +227,14 @@ def round_export(request, slug):
     form = SubmissionFilterForm(request.GET or None)
     rows = _round_rows(request, round_, form.filters())
     status_labels = dict(S.choices)
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet(round_.slug)
     headers = [
         _("รหัสโรงเรียน"), _("ชื่อโรงเรียน"), _("อำเภอ"), _("สถานะ"), _("ความเคลื่อนไหวล่าสุด"),
         _("จำนวนแถว"), _("ข้อผิดพลาด"), _("คำเตือน"), _("เลยกำหนดส่ง"),
     ]  # fmt: skip
-    for column, width in zip("ABCDEFGHI", (14, 40, 16, 24, 22, 12, 12, 12, 14), strict=True):
-        ws.column_dimensions[column].width = width
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="D9E1F2")
-    header_cells = []
-    for title in headers:
-        cell = openpyxl.cell.WriteOnlyCell(ws, value=title)
-        cell.font, cell.fill = bold, fill
-        header_cells.append(cell)
-    ws.append(header_cells)
-    for s in rows:
-        ws.append(
+    content = table_workbook(
+        round_.slug,
+        headers,
+        (
             [
                 s.school.code,
                 s.school.display_name,
@@ -257,10 +246,11 @@ def round_export(request, slug):
                 s.last_upload_warnings,
                 _("เลยกำหนด") if s.overdue else "",
             ]
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
+            for s in rows
+        ),
+        [14, 40, 16, 24, 22, 12, 12, 12, 14],
+    )
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="{round_.slug}-schools-{timezone.localdate():%Y%m%d}.xlsx"'
     )
