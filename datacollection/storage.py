@@ -34,7 +34,7 @@ def _copy_postgresql(table: str, columns: list[str], rows, kinds: list[str]) -> 
     json_columns = [i for i, kind in enumerate(kinds) if kind == "JSONField"]
     order = [*plain, *json_columns]  # COPY names its columns, so the JSON ones can come last
     quoted = ", ".join(connection.ops.quote_name(columns[i]) for i in order)
-    get_plain = _getter(plain)
+    get_plain = cells_getter(plain)
     tabs = len(plain) - 1
     count = 0
     with (
@@ -62,15 +62,6 @@ def _copy_postgresql(table: str, columns: list[str], rows, kinds: list[str]) -> 
             buffer.append("")
             copy.write("\n".join(buffer))
     return count
-
-
-def _getter(indexes: list[int]):
-    if not indexes:
-        return lambda row: ()
-    if len(indexes) == 1:
-        i = indexes[0]
-        return lambda row: (row[i],)
-    return itemgetter(*indexes)
 
 
 def _escape(s: str) -> str:
@@ -116,3 +107,13 @@ def delete_where(queryset) -> int:
     record tables that nothing else points at. Django's ``QuerySet.delete()`` would first fetch
     every row to collect cascades: a million rows would come back to Python to be thrown away."""
     return queryset._raw_delete(queryset.db)
+
+
+def cells_getter(indexes: list[int]):
+    """A function row → tuple of the cells at ``indexes`` (itemgetter, also for 0 or 1 index)."""
+    if not indexes:
+        return lambda row: ()
+    if len(indexes) == 1:
+        i = indexes[0]
+        return lambda row: (row[i],)
+    return itemgetter(*indexes)

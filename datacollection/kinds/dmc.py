@@ -15,13 +15,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
-from operator import itemgetter
 from typing import Any, BinaryIO, Literal, NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from aoc.thaidate import BE_OFFSET, format_date
+from datacollection.storage import cells_getter
 
 from .checks import (
     GRADE_INDEX,
@@ -639,7 +639,7 @@ class DmcReader:
         plain = [k for k in _TEXT_FIELDS if k in cmap]
         plain += [k for k in _PLAIN_LOOKUP_TEXT if k in cmap and k not in self._lookups]
         self._plain_keys = tuple(plain)
-        self._plain_get = _getter([cmap[k] for k in plain])
+        self._plain_get = cells_getter([cmap[k] for k in plain])
         self._digit_idx = tuple((k, cmap[k]) for k in _DIGIT_FIELDS if k in cmap)
         self._lookup_plan = tuple(
             (key, cmap[key], norm, severity, examples, {})
@@ -1231,16 +1231,6 @@ class DmcReader:
 def _label(key: str) -> str:
     """The field's name in messages: its header in the 36-column export."""
     return COLUMN_BY_KEY[key].th[0]
-
-
-def _getter(indexes: list[int]):
-    """A function row → tuple of the cells at ``indexes`` (itemgetter, also for 0 or 1 index)."""
-    if not indexes:
-        return lambda row: ()
-    if len(indexes) == 1:
-        i = indexes[0]
-        return lambda row: (row[i],)
-    return itemgetter(*indexes)
 
 
 def _looks_like_id(value: str) -> bool:
