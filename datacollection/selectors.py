@@ -199,7 +199,7 @@ def uploads_of(submission: Submission) -> QuerySet[Upload]:
 def student_records(submission: Submission, *, grade: str = "", q: str = "") -> QuerySet[StudentRecord]:
     """The submission's student records. Personal data: views check ``permissions.can_view_records``
     and log the read with ``services.records_viewed``."""
-    records = StudentRecord.objects.filter(round_id=submission.round_id, school_id=submission.school_id)
+    records = StudentRecord.objects.filter(upload_id=submission.current_upload_id)
     if grade:
         records = records.filter(grade=grade)
     if q:
@@ -215,7 +215,7 @@ def students_also_elsewhere(submission: Submission) -> QuerySet:
         round_id=submission.round_id, national_id=OuterRef("national_id")
     ).exclude(school_id=submission.school_id)
     return (
-        StudentRecord.objects.filter(round_id=submission.round_id, school_id=submission.school_id)
+        StudentRecord.objects.filter(upload_id=submission.current_upload_id)
         .exclude(national_id="")
         .annotate(other_school=Subquery(elsewhere.values("school__name_th")[:1]))
         .filter(other_school__isnull=False)

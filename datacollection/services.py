@@ -1,8 +1,10 @@
 """Writes of the data-collection rounds: rounds, uploads and their processing. The workflow verbs of a
 submission are in ``datacollection.workflow``."""
 
+import gc
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -282,7 +284,7 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
                 issues.append(issue)
 
     try:
-        with upload.file.open("rb") as handle:
+        with upload.file.open("rb") as handle, _collector_paused():
             reader = kind.read(
                 handle,
                 upload.original_name,
@@ -307,17 +309,15 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
                         if status_now != Upload.Status.PROCESSING:
                             raise _AlreadyDone
 
-                    def records():
+                    def batches():
                         nonlocal rows
-                        for row_number, record, row_issues in reader:
-                            rows += 1
-                            if row_issues:
-                                collect(row_issues)
-                            if rows % 2000 == 0:
-                                progress.update(rows, handle.tell(), upload.size)
-                            yield row_number, record
+                        for batch in reader.batches():
+                            rows += len(batch)
+                            collect(batch.issues)
+                            progress.update(rows, handle.tell(), upload.size)
+                            yield batch
 
-                    stored = kind.store(upload, records())
+                    stored = kind.store(upload, batches())
                     collect(reader.file_issues)
                     collect(kind.cross_checks(upload, reader))
                     if counts["error"] or dry_run:
@@ -365,6 +365,22 @@ def upload_process(upload_id: int, *, dry_run: bool = False) -> UploadResult:
         warning_count=counts["warning"],
         upload_id=upload.pk,
     )
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off while a file is read and stored. Reading creates a list per row
+    and a string per cell, none of them in a cycle; with the collector on, each few hundred new lists
+    start a pass over the young objects, and the longer-lived batches are walked again and again
+    (about a tenth of the client's time on a 30,000-row file). Memory is freed as usual by reference
+    counting; the collector runs again as soon as the file is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _RollBack(Exception):

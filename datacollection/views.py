@@ -622,7 +622,7 @@ def submission_records(request, slug, code):
     if not permissions.can_view_records(request.user, submission):
         raise PermissionDenied
     grades = (
-        StudentRecord.objects.filter(round_id=submission.round_id, school_id=submission.school_id)
+        StudentRecord.objects.filter(upload_id=submission.current_upload_id)
         .values_list("grade", flat=True)
         .distinct()
     )

@@ -156,7 +156,8 @@ def _build_dmc(publication: Publication, accepted: list) -> None:
     schools' enrolment figures (so sizes and the map use them)."""
     round_ = publication.round
     school_ids = [s.school_id for s in accepted]
-    records = StudentRecord.objects.filter(round=round_, school_id__in=school_ids)
+    # a submission's records are those of its current upload (the index on upload, row_number)
+    records = StudentRecord.objects.filter(upload_id__in=[s.current_upload_id for s in accepted])
 
     # Students per school, grade and sex: one aggregate query.
     enrolment = defaultdict(int)

@@ -9,11 +9,15 @@ Every kind (the upload pipeline, ``services.upload_process``, all or nothing):
   forms (below); ``False`` for DMC;
 - ``context(submission)`` → what the reader needs to know (school, grades offered, lookups …);
 - ``read(fileobj, filename, context, max_bytes=…, max_rows=…)`` → a reader: iterating it yields
-  ``(row number, record, issues)``; it has ``table`` (format, encoding, headers), ``raw_keys``,
-  ``file_issues`` and ``close()``; it raises ``tabular.FileError`` for a file that is not a readable table.
-  A multi-sheet workbook puts the sheet name in each issue's ``column`` ("แผ่นงาน นักเรียน, คอลัมน์ ชาย");
-- ``store(upload, rows)`` → write the records of ``rows`` (an iterable of ``(row number, record)``) in
-  bulk, in the caller's transaction; returns the count;
+  ``(row number, record, issues)``; ``batches()`` yields the same rows in batches, what the pipeline
+  uses: a batch has ``len()``, ``issues`` (sorted by row), and iterates as ``(row number, record)``
+  pairs (``tabular.row_batches`` makes them for a reader that reads row by row; DMC's batches also hold
+  the fields column by column, see ``dmc.DmcBatch``); it has ``table`` (format, encoding, headers),
+  ``raw_keys``, ``file_issues`` and ``close()``; it raises ``tabular.FileError`` for a file that is not a
+  readable table. A multi-sheet workbook puts the sheet name in each issue's ``column`` ("แผ่นงาน
+  นักเรียน, คอลัมน์ ชาย");
+- ``store(upload, batches)`` → write the records of the reader's ``batches`` in bulk, in the caller's
+  transaction; returns the count;
 - ``cross_checks(upload, reader)`` → the issues found across rows, by set-based queries over the
   records just stored (duplicates, the same student in another school …);
 - ``discard_others(submission, keep)`` → delete the submission's records from other uploads, in bulk;

@@ -29,7 +29,7 @@ from aoc.thaidate import BE_OFFSET, format_date
 
 from .checks import THAI_DIGITS, parse_date, parse_decimal
 from .dmc import ERROR, WARNING, Issue
-from .tabular import FileError, Table, column_letter, open_table, unique_headers
+from .tabular import FileError, Table, column_letter, open_table, row_batches, unique_headers
 
 # A school has tens of buildings, never thousands: a longer file is the wrong file.
 MAX_BUILDINGS = 2000
@@ -484,6 +484,10 @@ class BobecReader:
     def cell(self, key: str, row: int) -> str:
         index = self.column_map.get(key)
         return f"{column_letter(index)}{row}" if index is not None else ""
+
+    def batches(self):
+        """The rows as the upload pipeline takes them."""
+        return row_batches(self)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any], list[Issue]]]:
         seen_refs: dict[str, int] = {}

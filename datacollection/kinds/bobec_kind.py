@@ -8,6 +8,7 @@ to a building's ``uid``, not to a row, so they survive the replacement, and carr
 """
 
 import io
+from itertools import chain
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,7 +92,7 @@ class BobecKind:
     def read(self, fileobj, filename, context, *, max_bytes, max_rows):
         return bobec.read_bobec(fileobj, filename, context, max_bytes=max_bytes, max_rows=max_rows)
 
-    def store(self, upload, records) -> int:
+    def store(self, upload, batches) -> int:
         """Replace the submission's draft list with the upload's buildings: delete, then one
         ``bulk_create``, in the pipeline's transaction (a rejected file leaves the draft as it was). A row
         that could not be read in full has an error, so the upload is rolled back anyway: it is skipped."""
@@ -99,7 +100,7 @@ class BobecKind:
         Building.objects.filter(submission_id=submission_id).delete()
         actor = upload.uploaded_by
         buildings = []
-        for row_number, record in records:
+        for row_number, record in chain.from_iterable(batches):
             if not all(record.get(key) for key in ("building_type", "sequence", "year_built", "condition")):
                 continue
             building = Building(

@@ -9,7 +9,6 @@ import datetime
 import functools
 import re
 from decimal import Decimal, InvalidOperation
-from operator import mul
 
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,11 @@ _ID_LIKE_RE = re.compile(r"[Gg]?\d+")
 _SCIENTIFIC_RE = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+")
 _INTEGRAL_DECIMAL_RE = re.compile(r"(\d+)\.0*")
 _ID_WEIGHTS = tuple(range(13, 1, -1))  # 13, 12, …, 2 for digits 1..12
-_ID_ASCII_OFFSET = 48 * sum(_ID_WEIGHTS)
+# digits 1–4, 5–8, 9–12 of an ID as text → their part of the weighted sum (10,000 entries each)
+_ID_PARTS = tuple(
+    {f"{n:04d}": sum(int(c) * w for c, w in zip(f"{n:04d}", weights, strict=True)) for n in range(10_000)}
+    for weights in (_ID_WEIGHTS[0:4], _ID_WEIGHTS[4:8], _ID_WEIGHTS[8:12])
+)
 
 
 def normalise_digits(s: str) -> str:
@@ -50,12 +53,17 @@ def normalise_digits(s: str) -> str:
 
 
 def national_id_valid(d13: str) -> bool:
-    """The Thai national ID checksum (DOMAIN.md): S = Σ dᵢ × (14 − i), check = (11 − S mod 11) mod 10."""
-    if len(d13) != 13 or not d13.isascii() or not d13.isdigit():
+    """The Thai national ID checksum (DOMAIN.md): S = Σ dᵢ × (14 − i), check = (11 − S mod 11) mod 10.
+
+    Up to a million IDs a file: S is the sum of three table lookups, one per group of four digits
+    (``_ID_PARTS``); a group that is not four ASCII digits is not in its table."""
+    if len(d13) != 13:
         return False
-    b = d13.encode()
-    total = sum(map(mul, b, _ID_WEIGHTS)) - _ID_ASCII_OFFSET
-    return (11 - total % 11) % 10 == b[12] - 48
+    try:
+        total = _ID_PARTS[0][d13[:4]] + _ID_PARTS[1][d13[4:8]] + _ID_PARTS[2][d13[8:12]]
+    except KeyError:
+        return False
+    return str((11 - total % 11) % 10) == d13[12]
 
 
 def national_id_check_digit(d12: str) -> str:

@@ -11,17 +11,18 @@ ID in another school, identical weight and height across a class) run in the dat
 
 import datetime
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import chain, islice
+from functools import partial
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any, BinaryIO, Literal, NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from aoc.thaidate import BE_OFFSET, format_date
-from datacollection.storage import cells_getter
 
 from .checks import (
     GRADE_INDEX,
@@ -591,7 +592,8 @@ class DmcReader:
         self.error_count = 0
         self.warning_count = 0
         self._m = {code: _(msg) for code, msg in MESSAGES.items()}
-        self._peeked = list(islice(table.rows, PEEK_ROWS))
+        self._first_chunk = next(table.chunks, ([], []))  # its first rows decide unclear columns
+        self._peeked = list(zip(*(part[:PEEK_ROWS] for part in self._first_chunk), strict=True))
         self.column_map, ambiguous = map_columns(self.headers)
         self._resolve_student_id_headers(ambiguous)
         mapped = set(self.column_map.values())
@@ -639,12 +641,12 @@ class DmcReader:
         plain = [k for k in _TEXT_FIELDS if k in cmap]
         plain += [k for k in _PLAIN_LOOKUP_TEXT if k in cmap and k not in self._lookups]
         self._plain_keys = tuple(plain)
-        self._plain_get = cells_getter([cmap[k] for k in plain])
         self._digit_idx = tuple((k, cmap[k]) for k in _DIGIT_FIELDS if k in cmap)
         self._lookup_plan = tuple(
-            (key, cmap[key], norm, severity, examples, {})
+            (key, cmap[key], partial(self._lookup_outcome, key, norm, severity, examples), {})
             for key, (norm, severity, examples) in self._lookups.items()
         )
+        self._stored_plain = tuple(k for k in _STORED_PLAIN_LOOKUP if k in plain)
         self._has_extras = any(k in cmap for k in (*_PARENT_ID_FIELDS, *_DECIMAL_FIELDS, *_FLAG_FIELDS))
         # ยังไม่สามารถจำหน่ายได้: a yes/no flag unless the portal passes a lookup for it
         flag = get("not_dischargeable") if "not_dischargeable" not in self._lookups else None
@@ -732,164 +734,356 @@ class DmcReader:
 
     # -- iteration ---------------------------------------------------------------------------
 
-    def __iter__(self) -> Iterator[tuple[int, dict[str, Any], list[Issue]]]:
-        rows = chain(self._peeked, self.table.rows)
-        self._peeked = []
-        parse = self._parse_row
-        for rownum, cells in rows:
-            parsed = parse(rownum, cells)
-            if parsed is None:
+    def batches(self) -> Iterator["DmcBatch"]:
+        """The rows in batches (the table's chunks, a few thousand rows), each read and checked column
+        by column (``_read_batch``): what the upload pipeline stores."""
+        chunks = chain([self._first_chunk], self.table.chunks)
+        self._first_chunk = self._peeked = ()
+        for rownums, cells in chunks:
+            if not rownums:
                 continue
-            record, issues = parsed
-            self.rows_read += 1
-            if issues:
-                for issue in issues:
-                    if issue.severity == ERROR:
-                        self.error_count += 1
-                    else:
-                        self.warning_count += 1
-            yield rownum, record, issues
+            batch = self._read_batch(rownums, cells)
+            self.rows_read += len(batch.rownums)
+            for issue in batch.issues:
+                if issue.severity == ERROR:
+                    self.error_count += 1
+                else:
+                    self.warning_count += 1
+            yield batch
         if self.rows_read == 0:
             self.file_issues.append(Issue(self.table.header_row, "", "no_rows", self._m["no_rows"]))
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any], list[Issue]]]:
+        """Row by row: ``(row number, record, issues)``."""
+        for batch in self.batches():
+            by_row: dict[int, list[Issue]] = {}
+            for issue in batch.issues:
+                by_row.setdefault(issue.row, []).append(issue)
+            for rownum, record in batch.records():
+                yield rownum, record, by_row.get(rownum, [])
 
     def close(self) -> None:
         self.table.close()
 
-    # -- one row -----------------------------------------------------------------------------
+    # -- a batch of rows ---------------------------------------------------------------------
+    #
+    # The hot path: up to a million rows per file. A rule is worked out once per distinct value (or
+    # combination of values) of a batch and spread over the column with C-level ``map``; a column that
+    # can be seen to pass as a whole (every ID 13 digits with a good checksum, no digit in any name …)
+    # costs no Python step per row. Every rule has an ``_outcome`` method: value(s) → (result …,
+    # problems), problems being a tuple of issue arguments (field key, code, message, value, severity).
+    # Issues come out as a row-by-row reading gives them: by row, then in the order of the fields.
 
-    def _parse_row(self, rownum: int, cells: list[Any]) -> tuple[dict[str, Any], list[Issue]] | None:
-        # The hot loop: up to a million calls per file. A clean row takes the fast path of each field
-        # (one C-level test, then a per-reader cache of values already seen); the quirk handling and
-        # the messages are reached only by the values that need them.
+    def _read_batch(self, rownums: list[int], cells: list[list[Any]]) -> "DmcBatch":
+        ncols = self._ncols
+        texts = cells if self._is_csv else [[cell_text(v) for v in row] for row in cells]
+        overflow = []
+        if max(map(len, texts)) > ncols:  # extra separators in a CSV row: cut at the last header
+            for k, row in enumerate(texts):
+                if len(row) > ncols:
+                    if any(v.strip() for v in row[ncols:]):
+                        overflow.append(rownums[k])
+                    texts[k] = row[:ncols]
+                    cells[k] = cells[k][:ncols]
+        cols = list(zip(*texts, strict=True))
+        skipped = self._skipped_rows(rownums, texts, cols)
+        if skipped:
+            keep = [k for k in range(len(rownums)) if k not in skipped]
+            rownums = [rownums[k] for k in keep]
+            cells = [cells[k] for k in keep]
+            texts = cells if self._is_csv else [texts[k] for k in keep]
+            cols = list(zip(*texts, strict=True)) if texts else [()] * ncols
+        batch = DmcBatch(self, rownums, texts, cells, cols)
+        if rownums:
+            found = [Issue(rownum, "", "extra_cells", self._m["extra_cells"]) for rownum in overflow]
+            self._check_batch(batch, found)
+            found.sort(key=_issue_row)  # stable: within a row, the order in which the fields were checked
+            batch.issues = found
+        return batch
+
+    def _skipped_rows(
+        self, rownums: list[int], texts: list[list[str]], cols: list[tuple[str, ...]]
+    ) -> set[int]:
+        """Indexes of the rows that are not students, each with a file-level warning: a note or total
+        line under the table (no ID, first or last name, at most two filled cells), a repeated header."""
         m = self._m
         headers = self.headers
-        ncols = self._ncols
-        issues: list[Issue] = []
-        texts = cells if self._is_csv else [cell_text(v) for v in cells]
-        overflow = False
-        if len(texts) > ncols:
-            overflow = any(v.strip() for v in texts[ncols:])
-            texts = texts[:ncols]
-            cells = cells[:ncols]
-        joined = "".join(texts)
-        if "  " in joined or not joined.isprintable():
-            clean = [_clean(v) for v in texts]
-        else:  # the usual row: one C-level check above, then only strip
-            clean = list(map(str.strip, texts))
-            if "-" in joined or "–" in joined or "—" in joined:
-                for dash in _DASHES:
-                    while dash in clean:
-                        clean[clean.index(dash)] = ""
+        i_nid, i_first = self._i_nid, self._i_first
+        keys = [_clean_column(cols[i]) for i in (i_nid, i_first, self._i_last) if i is not None]
+        skipped: dict[int, Issue] = {}
+        if not keys or any("" in col for col in keys):
+            for k, values in enumerate(zip(*keys, strict=True) if keys else [()] * len(texts)):
+                if not any(values) and sum(1 for v in texts[k] if _clean(v)) <= 2:
+                    skipped[k] = Issue(rownums[k], "", "row_skipped", m["row_skipped"], severity=WARNING)
+        if i_nid is not None and headers[i_nid] in keys[0]:
+            j = i_first or 0
+            names = _clean_column(cols[j])
+            for k, value in enumerate(keys[0]):
+                if value == headers[i_nid] and names[k] == headers[j] and k not in skipped:
+                    skipped[k] = Issue(
+                        rownums[k], "", "header_repeated", m["header_repeated"], severity=WARNING
+                    )
+        self.file_issues.extend(skipped[k] for k in sorted(skipped))
+        return set(skipped)
 
-        def add(key: str, code: str, message: str, value: str = "", severity: Severity = ERROR) -> None:
-            i = self.column_map.get(key)
-            issues.append(
-                Issue(rownum, headers[i] if i is not None else "", code, message, value[:200], severity)
-            )
+    def _check_batch(self, batch: "DmcBatch", found: list[Issue]) -> None:
+        n = len(batch.rownums)
+        out = batch.columns
+        clean = batch.clean
+        blank = [""] * n
+        report = self._reporter(batch.rownums, found)
 
-        i_nid = self._i_nid
-        nid_raw = clean[i_nid] if i_nid is not None else ""
-        i_first = self._i_first
-        first_name = clean[i_first] if i_first is not None else ""
-        last_name = clean[self._i_last] if self._i_last is not None else ""
-
-        # Rows that are not students: a note or total line under the table, a repeated header.
-        if not nid_raw and not first_name and not last_name and sum(1 for v in clean if v) <= 2:
-            self.file_issues.append(Issue(rownum, "", "row_skipped", m["row_skipped"], severity=WARNING))
-            return None
-        if nid_raw and nid_raw == headers[i_nid] and clean[i_first or 0] == headers[i_first or 0]:
-            self.file_issues.append(
-                Issue(rownum, "", "header_repeated", m["header_repeated"], severity=WARNING)
-            )
-            return None
-
-        record = self._template.copy()
-        record["raw"] = RawRow(self._raw_index, texts)
-        record.update(zip(self._plain_keys, self._plain_get(clean), strict=True))
-        for key, i in self._digit_idx:
-            v = clean[i]
-            if v and not (v.isdigit() and v.isascii()):
-                v = normalise_digits(v)
-            record[key] = v
-
-        if overflow:
-            issues.append(Issue(rownum, "", "extra_cells", m["extra_cells"]))
-        if self.table.decode_errors and "\ufffd" in joined:
-            for j, v in enumerate(texts):
-                if "\ufffd" in v:
-                    issues.append(Issue(rownum, headers[j], "bad_characters", m["bad_characters"], v[:200]))
+        if self.table.decode_errors:
+            for j, col in enumerate(batch.cols):
+                if "\ufffd" in "".join(col):
+                    bad = self._m["bad_characters"]
+                    found.extend(
+                        Issue(batch.rownums[k], self.headers[j], "bad_characters", bad, v[:200])
+                        for k, v in enumerate(col)
+                        if "\ufffd" in v
+                    )
 
         # School
         ctx_school = self.ctx.school_code
-        school = clean[self._i_school] if self._i_school is not None else ""
+        if self._i_school is None:
+            out["school_code"] = [ctx_school] * n
+        else:
+            col = clean(self._i_school)
+            if ctx_school and col.count(ctx_school) == n:
+                out["school_code"] = col
+            else:
+                out["school_code"] = _first(report(*_memo(col, self._school_outcome)))
+
+        # National ID / G-Code
+        i = self._i_nid
+        if i is not None:
+            values = clean(i)
+            if not self._is_csv:
+                values = [_id_text(raw, v) for raw, v in zip(batch.cell_column(i), values, strict=True)]
+            if all(map(national_id_valid, values)):  # the usual file: every ID a valid 13-digit one
+                out["national_id"] = values
+                out["id_kind"] = [ID_FOREIGN if v[0] == "0" else ID_THAI for v in values]
+            else:
+                ids = report([self._id_outcome(v) for v in values], True)
+                out["national_id"] = _first(ids)
+                out["id_kind"] = [o[1] for o in ids]
+
+        # Grade and room
+        if self._i_grade is not None:
+            grades_out = report(*_memo(clean(self._i_grade), self._grade_outcome))
+            grades = out["grade"] = _first(grades_out)
+            grade_rooms = [o[1] for o in grades_out]
+        else:
+            grades = grade_rooms = blank
+        rooms = clean(self._i_room) if self._i_room is not None else blank
+        out["room"] = _first(
+            report(*_memo(list(zip(grades, grade_rooms, rooms, strict=True)), self._room_outcome))
+        )
+
+        # Sex, prefix, names
+        sexes = clean(self._i_sex) if self._i_sex is not None else blank
+        prefixes = clean(self._i_prefix) if self._i_prefix is not None else blank
+        firsts = clean(self._i_first) if self._i_first is not None else blank
+        if "" in prefixes:  # a prefix may then be in the first name
+            keys = [(s, p, "" if p else f) for s, p, f in zip(sexes, prefixes, firsts, strict=True)]
+        else:
+            keys = list(zip(sexes, prefixes, strict=True))
+        people = report(*_memo(keys, self._person_outcome))
+        out["sex"] = _first(people)
+        out["prefix"] = [o[1] for o in people]
+        if "" in prefixes:
+            firsts = [f if o[2] is None else o[2] for f, o in zip(firsts, people, strict=True)]
+        if self._i_first is not None:
+            out["first_name"] = self._names("first_name", firsts, report)
+        if self._i_last is not None:
+            out["last_name"] = self._names("last_name", clean(self._i_last), report)
+
+        # Birth date and age
+        ages: list = [None] * n
+        j = self._i_birth
+        if j is not None:
+            if self._is_csv:
+                births = report(*_memo(clean(j), self._birth_outcome, self._birth_cache))
+            else:
+                births = report(
+                    [
+                        self._birth_outcome(v, None if type(raw) is str else raw)
+                        for raw, v in zip(batch.cell_column(j), clean(j), strict=True)
+                    ],
+                    True,
+                )
+            birth_dates = out["birth_date"] = _first(births)
+            ages = [o[1] for o in births]
+            report(*_memo(list(zip(birth_dates, grades, strict=True)), self._age_for_grade_outcome))
+        if self._i_age is not None:
+            age_texts = clean(self._i_age)
+            if any(age_texts):
+                out["age_years"] = _first(
+                    report(*_memo(list(zip(age_texts, ages, strict=True)), self._age_column_outcome))
+                )
+        # without a birth date, the usual age for the grade (ป.1 → 6)
+        ages = [
+            age if age is not None else max(2, 5 + GRADE_INDEX[grade]) if grade else None
+            for age, grade in zip(ages, grades, strict=True)
+        ]
+
+        # Weight and height
+        weights = self._measures("weight_kg", self._i_weight, batch, report)
+        heights = self._measures("height_cm", self._i_height, batch, report)
+        body: list[tuple] = []
+        bands = _BODY_BANDS
+        for k, (w, h, age) in enumerate(zip(weights, heights, ages, strict=True)):
+            wf, hf = w[1], h[1]
+            if wf is not None and hf is not None and age is not None:  # the usual row, decided in floats
+                w_lo, w_hi, h_lo, h_hi = bands[16 if age > 16 else 2 if age < 2 else age]
+                if hf > 3 and wf < hf and w_lo < wf < w_hi and h_lo < hf < h_hi:
+                    continue
+            elif wf is None and hf is None:
+                continue
+            if not _clearly_plausible(wf, hf, age):
+                body.append((k, self._body_problems(w[0], h[0], age)))
+        if body:
+            outcomes: list[tuple] = [_NOTHING] * n
+            for k, problems in body:
+                outcomes[k] = (None, problems)
+            report(outcomes, True)
+        out["weight_kg"] = _first(weights)
+        out["height_cm"] = _first(heights)
+
+        # Coded fields
+        for key, i, outcome, cache in self._lookup_plan:
+            out[key] = _first(report(*_memo(clean(i), outcome, cache)))
+        for key in self._stored_plain:
+            out[key] = clean(self.column_map[key])
+        i = self.column_map.get("student_number")
+        if i is not None:
+            out["student_number"] = _student_numbers(clean(i))
+
+        # Long-export extras: they never block; what cannot be kept is a warning
+        i = self._i_not_dischargeable
+        if i is not None:
+            flags = report(*_memo(clean(i), partial(self._flag_outcome, "not_dischargeable")))
+            out["not_dischargeable"] = _first(flags)
+        if self._has_extras:
+            self._check_extras(batch, report)
+
+    def fill_record_fields(self, batch: "DmcBatch") -> None:
+        """The fields that no check looks at and no column stores (addresses, parents' names, phones
+        …): they are in ``raw`` anyway, and worked out only when whole records are wanted."""
+        out = batch.columns
+        for key in self._plain_keys:
+            if key not in out:
+                out[key] = batch.clean(self.column_map[key])
+        for key, i in self._digit_idx:
+            if key in out:
+                continue
+            values = [
+                v if not v or (v.isdigit() and v.isascii()) else normalise_digits(v) for v in batch.clean(i)
+            ]
+            if key == "moo":
+                values = [_MOO_PREFIX_RE.sub("", v) if v[:1] in _MOO_PREFIX_START else v for v in values]
+            out[key] = values
+
+    def _reporter(self, rownums: list[int], found: list[Issue]):
+        """``report(outcomes, any_problems)``: adds the outcomes' issues to ``found``, returns them."""
+        headers = self.headers
+        cmap = self.column_map
+
+        def report(outcomes: list[tuple], any_problems: bool) -> list[tuple]:
+            if any_problems:
+                for k, outcome in enumerate(outcomes):
+                    for key, code, message, value, severity in outcome[-1]:
+                        i = cmap.get(key)
+                        header = headers[i] if i is not None else ""
+                        found.append(Issue(rownums[k], header, code, message, value[:200], severity))
+            return outcomes
+
+        return report
+
+    # -- the rules ---------------------------------------------------------------------------
+
+    def _school_outcome(self, value: str) -> tuple:
+        ctx_school = self.ctx.school_code
+        school = value
         if school and school != ctx_school:
             school = normalise_digits(school)
             if ctx_school and school != ctx_school:
                 if school == ctx_school[-6:]:  # the 6-digit OBEC code
                     school = ctx_school
                 else:
-                    add(
-                        "school_code",
-                        "school_mismatch",
-                        m["school_mismatch"] % {"value": school, "school": ctx_school},
-                        school,
+                    msg = self._m["school_mismatch"] % {"value": school, "school": ctx_school}
+                    return school, (("school_code", "school_mismatch", msg, school, ERROR),)
+        return school or ctx_school, ()
+
+    def _id_outcome(self, value: str) -> tuple:
+        """(ID, kind, problems) for an ID cell's text."""
+        m = self._m
+        if not value:
+            return (
+                "",
+                "",
+                (("national_id", "required", m["required"] % {"field": _label("national_id")}, "", ERROR),),
+            )
+        problems = []
+        id_kind = ""
+        if len(value) == 13 and value.isdigit() and value.isascii() and value != "0000000000000":
+            nid, id_kind = value, (ID_FOREIGN if value[0] == "0" else ID_THAI)
+        else:
+            try:
+                nid, id_kind = classify_id(value)
+            except ValueError as exc:
+                nid = normalise_digits(value)
+                if is_scientific(value):
+                    problems.append(
+                        ("national_id", "id_scientific", m["id_scientific"] % {"value": value}, value, ERROR)
                     )
-        record["school_code"] = school or ctx_school
-
-        # National ID / G-Code
-        if i_nid is not None:
-            id_kind = ""
-            raw_id = cells[i_nid]
-            if type(raw_id) is float and raw_id.is_integer():
-                raw_id = int(raw_id)
-            value = str(raw_id) if type(raw_id) is int else nid_raw
-            if not value:
-                add("national_id", "required", m["required"] % {"field": _label("national_id")})
-            else:
-                if len(value) == 13 and value.isdigit() and value.isascii() and value != "0000000000000":
-                    # what classify_id returns for the usual value, without the call
-                    nid, id_kind = value, (ID_FOREIGN if value[0] == "0" else ID_THAI)
+                elif len(nid) == 12 and nid.isdigit() and national_id_valid("0" + nid):
+                    nid, id_kind = "0" + nid, ID_FOREIGN
+                    msg = m["id_leading_zero"] % {"value": nid}
+                    problems.append(("national_id", "id_leading_zero", msg, value, WARNING))
                 else:
-                    try:
-                        nid, id_kind = classify_id(value)
-                    except ValueError as exc:
-                        nid = normalise_digits(value)
-                        if is_scientific(value):
-                            add("national_id", "id_scientific", m["id_scientific"] % {"value": value}, value)
-                        elif len(nid) == 12 and nid.isdigit() and national_id_valid("0" + nid):
-                            nid, id_kind = "0" + nid, ID_FOREIGN
-                            msg = m["id_leading_zero"] % {"value": nid}
-                            add("national_id", "id_leading_zero", msg, value, WARNING)
-                        else:
-                            msg = m["id_format"] % {"value": value, "reason": exc}
-                            add("national_id", "id_format", msg, value)
-                if id_kind in (ID_THAI, ID_FOREIGN) and not national_id_valid(nid):
-                    if id_kind == ID_THAI:
-                        add("national_id", "id_checksum", m["id_checksum"] % {"value": nid}, value)
-                    else:
-                        msg = m["id_checksum_foreign"] % {"value": nid}
-                        add("national_id", "id_checksum_foreign", msg, value, WARNING)
-                record["national_id"] = nid
-            record["id_kind"] = id_kind
-
-        # Grade and room
-        grade = ""
-        grade_room = ""
-        if self._i_grade is not None:
-            gtext = clean[self._i_grade]
-            if not gtext:
-                add("grade", "required", m["required"] % {"field": _label("grade")})
+                    msg = m["id_format"] % {"value": value, "reason": exc}
+                    problems.append(("national_id", "id_format", msg, value, ERROR))
+        if id_kind in (ID_THAI, ID_FOREIGN) and not national_id_valid(nid):
+            if id_kind == ID_THAI:
+                problems.append(
+                    ("national_id", "id_checksum", m["id_checksum"] % {"value": nid}, value, ERROR)
+                )
             else:
-                try:
-                    grade, grade_room = parse_grade(gtext)
-                except ValueError as exc:
-                    add("grade", "grade_invalid", m["grade_invalid"] % {"value": gtext, "reason": exc}, gtext)
-                else:
-                    if self._grades_offered and grade not in self._grades_offered:
-                        msg = m["grade_not_offered"] % {"grade": grade, "grades": self._grades_text}
-                        add("grade", "grade_not_offered", msg, gtext)
-            record["grade"] = grade
-        room = clean[self._i_room] if self._i_room is not None else ""
+                msg = m["id_checksum_foreign"] % {"value": nid}
+                problems.append(("national_id", "id_checksum_foreign", msg, value, WARNING))
+        return nid, id_kind, tuple(problems)
+
+    def _grade_outcome(self, text: str) -> tuple:
+        """(grade, room written with it, problems)."""
+        m = self._m
+        if not text:
+            return "", "", (("grade", "required", m["required"] % {"field": _label("grade")}, "", ERROR),)
+        try:
+            grade, grade_room = parse_grade(text)
+        except ValueError as exc:
+            return (
+                "",
+                "",
+                (
+                    (
+                        "grade",
+                        "grade_invalid",
+                        m["grade_invalid"] % {"value": text, "reason": exc},
+                        text,
+                        ERROR,
+                    ),
+                ),
+            )
+        if self._grades_offered and grade not in self._grades_offered:
+            msg = m["grade_not_offered"] % {"grade": grade, "grades": self._grades_text}
+            return grade, grade_room, (("grade", "grade_not_offered", msg, text, ERROR),)
+        return grade, grade_room, ()
+
+    def _room_outcome(self, key: tuple[str, str, str]) -> tuple:
+        grade, grade_room, room = key
+        m = self._m
+        problems = []
         if room:
             if "/" in room or room[0] in "อปมPMKpmk":
                 try:
@@ -899,311 +1093,209 @@ class DmcReader:
                 else:
                     if grade and other_grade != grade:
                         msg = m["grade_mismatch"] % {"other": other_grade, "grade": grade}
-                        add("room", "grade_mismatch", msg, room, WARNING)
+                        problems.append(("room", "grade_mismatch", msg, room, WARNING))
                     room = other_room or normalise_room(room)
             else:
                 room = normalise_room(room)
-            if grade_room and room and grade_room != room:
-                msg = m["room_mismatch"] % {"grade_room": grade_room, "room": room}
-                add("room", "room_mismatch", msg, room, WARNING)
-        record["room"] = room or grade_room
+        if grade_room and room and grade_room != room:
+            msg = m["room_mismatch"] % {"grade_room": grade_room, "room": room}
+            problems.append(("room", "room_mismatch", msg, room, WARNING))
+        return room or grade_room, tuple(problems)
 
-        # Sex, prefix, names
+    def _person_outcome(self, key: tuple[str, ...]) -> tuple:
+        """(sex, prefix, first name without a prefix written in it or None, problems) for the texts of
+        sex, prefix and (only when the prefix is empty) first name."""
+        m = self._m
+        sex_text, prefix = key[0], key[1]
+        first_name = key[2] if len(key) > 2 else ""
+        problems = []
         sex = None
-        sex_text = clean[self._i_sex] if self._i_sex is not None else ""
         if sex_text:
             try:
                 sex = parse_sex(sex_text)
             except ValueError:
-                add("sex", "sex_invalid", m["sex_invalid"] % {"value": sex_text}, sex_text)
-        prefix = clean[self._i_prefix] if self._i_prefix is not None else ""
+                problems.append(
+                    ("sex", "sex_invalid", m["sex_invalid"] % {"value": sex_text}, sex_text, ERROR)
+                )
         prefix_sex = None
+        new_first = None
         if prefix:
             try:
                 prefix, prefix_sex = parse_prefix(prefix)
             except ValueError:
-                add("prefix", "prefix_unknown", m["prefix_unknown"] % {"value": prefix}, prefix, WARNING)
+                problems.append(
+                    ("prefix", "prefix_unknown", m["prefix_unknown"] % {"value": prefix}, prefix, WARNING)
+                )
         elif first_name:
             split = split_prefix(first_name)
             if split:
                 prefix, prefix_sex = parse_prefix(split[0])
                 msg = m["prefix_in_name"] % {"prefix": split[0]}
-                add("first_name", "prefix_in_name", msg, first_name, WARNING)
-                first_name = split[1]
+                problems.append(("first_name", "prefix_in_name", msg, first_name, WARNING))
+                new_first = split[1]
         if sex is None and not sex_text:
             if prefix_sex:
                 sex = prefix_sex
                 if self._i_sex is not None:
-                    add("sex", "sex_from_prefix", m["sex_from_prefix"] % {"prefix": prefix}, "", WARNING)
+                    msg = m["sex_from_prefix"] % {"prefix": prefix}
+                    problems.append(("sex", "sex_from_prefix", msg, "", WARNING))
             elif self._i_sex is not None or self._i_prefix is not None:
-                add("sex", "required", m["required"] % {"field": _label("sex")})
+                problems.append(("sex", "required", m["required"] % {"field": _label("sex")}, "", ERROR))
         elif sex and prefix_sex and sex != prefix_sex:
             msg = m["prefix_sex_mismatch"] % {"prefix": prefix, "sex": sex_text}
-            add("prefix", "prefix_sex_mismatch", msg, prefix)
-        record["sex"] = sex or ""
-        record["prefix"] = prefix
-        if i_first is not None:
-            if not first_name:
-                add("first_name", "required", m["required"] % {"field": _label("first_name")})
-            elif _DIGIT_SEARCH(first_name):
-                msg = m["name_digits"] % {"value": first_name}
-                add("first_name", "name_digits", msg, first_name, WARNING)
-            record["first_name"] = first_name
-        if self._i_last is not None:
-            if not last_name:
-                add("last_name", "required", m["required"] % {"field": _label("last_name")})
-            elif _DIGIT_SEARCH(last_name):
-                msg = m["name_digits"] % {"value": last_name}
-                add("last_name", "name_digits", msg, last_name, WARNING)
-            record["last_name"] = last_name
+            problems.append(("prefix", "prefix_sex_mismatch", msg, prefix, ERROR))
+        return sex or "", prefix, new_first, tuple(problems)
 
-        # Birth date and age
-        age = None
-        j = self._i_birth
-        if j is not None:
-            birth = None
-            raw_birth = cells[j]
-            btext = clean[j]
-            if not btext:
-                add("birth_date", "required", m["required"] % {"field": _label("birth_date")})
-            else:
-                if type(raw_birth) is str:
-                    cache = self._birth_cache
-                    parsed = cache.get(btext)
-                    if parsed is None:
-                        parsed = self._parse_birth(btext, btext)
-                        if len(cache) < _CACHE_MAX:
-                            cache[btext] = parsed
-                else:
-                    parsed = self._parse_birth(raw_birth, btext)
-                birth, age, problem = parsed
-                if problem:
-                    add(*problem)
-                elif grade:
-                    # the cheap part of _check_age_for_grade first (> 0: older than usual)
-                    deviation = self._usual_birth_year[grade] - birth.year
-                    if not -AGE_YOUNGER_TOLERANCE <= deviation <= AGE_OLDER_TOLERANCE or grade == "อ.1":
-                        self._check_age_for_grade(birth, age, grade, add)
-            record["birth_date"] = birth
-        if self._i_age is not None and clean[self._i_age]:
-            atext = clean[self._i_age]
-            if len(atext) <= 3 and atext.isdigit() and atext.isascii():
-                file_age = int(atext)  # what _INT_RE reads from a plain number
-            else:
-                am = _INT_RE.fullmatch(atext if atext.isascii() else atext.translate(_THAI_DIGITS_TABLE))
-                file_age = None if am is None else int(am.group(1))
-            if file_age is None:
-                add("age_years", "age_invalid", m["age_invalid"] % {"value": atext}, atext, WARNING)
-            else:
-                record["age_years"] = file_age
-                if age is not None and abs(file_age - age) > 1:
-                    msg = m["age_mismatch"] % {"value": file_age, "age": age}
-                    add("age_years", "age_mismatch", msg, atext, WARNING)
-        if age is None and grade:
-            age = max(2, 5 + GRADE_INDEX[grade])  # the usual age for the grade (ป.1 → 6)
+    def _names(self, key: str, names: list[str], report) -> list[str]:
+        """A name column: required, and a digit in it is a warning."""
+        if "" in names or _DIGIT_SEARCH("\n".join(names)):
+            m = self._m
+            required = ((key, "required", m["required"] % {"field": _label(key)}, "", ERROR),)
+            outcomes = [
+                (None, required)
+                if not name
+                else (None, ((key, "name_digits", m["name_digits"] % {"value": name}, name, WARNING),))
+                if _DIGIT_SEARCH(name)
+                else _NOTHING
+                for name in names
+            ]
+            report(outcomes, True)
+        return names
 
-        # Weight and height
-        weight, weight_f = self._measure("weight_kg", self._i_weight, cells, clean, add)
-        height, height_f = self._measure("height_cm", self._i_height, cells, clean, add)
-        if (weight is not None or height is not None) and not _clearly_plausible(weight_f, height_f, age):
-            self._check_body(weight, height, age, add)
-        record["weight_kg"] = weight
-        record["height_cm"] = height
-
-        # Coded fields
-        for key, i, norm, severity, examples, cache in self._lookup_plan:
-            v = clean[i]
-            if not v:
-                continue
-            hit = cache.get(v)
-            if hit is None:
-                hit = self._lookup(key, norm, v)
-                if len(cache) < 5000:
-                    cache[v] = hit
-            if not hit[1]:
-                msg = m["lookup_unknown"] % {"value": v, "field": _label(key), "examples": examples}
-                add(key, "lookup_unknown", msg, v, severity)
-            record[key] = hit[0]
-        if self._i_moo is not None:
-            moo = record["moo"]
-            if moo[:1] in _MOO_PREFIX_START:
-                record["moo"] = _MOO_PREFIX_RE.sub("", moo)
-        sn = record["student_number"]
-        if sn.endswith(".0") and sn[:-2].isdigit():
-            record["student_number"] = sn[:-2]
-
-        # Long-export extras: they never block; what cannot be kept is a warning
-        i = self._i_not_dischargeable
-        if i is not None and clean[i]:
-            record["not_dischargeable"] = self._flag("not_dischargeable", clean[i], add)
-        if self._has_extras:
-            self._parse_extras(record, cells, clean, add)
-        return record, issues
-
-    def _parse_extras(self, record, cells, clean, add) -> None:
+    def _birth_outcome(self, text: str, value: Any = None) -> tuple:
+        """(birth date, age on the as-of date, problems) for a birth-date cell's text (``value``: the
+        cell itself when it is not text, an XLSX date or number)."""
         m = self._m
-        cmap = self.column_map
-        for key in _PARENT_ID_FIELDS:
-            i = cmap.get(key)
-            if i is None or not clean[i]:
-                continue
-            v = clean[i]
-            try:
-                pid, kind = classify_id(v)
-                if kind != "gcode" and not national_id_valid(pid):
-                    raise ValueError(_("ตรวจหลักสุดท้ายไม่ผ่าน"))
-            except ValueError as exc:
-                pid = normalise_digits(v)
-                msg = m["parent_id_invalid"] % {"field": _label(key), "value": v, "reason": exc}
-                add(key, "parent_id_invalid", msg, v, WARNING)
-            record[key] = pid
-        for key in _DECIMAL_FIELDS:
-            i = cmap.get(key)
-            if i is None or not clean[i] or clean[i] in _NONE_WORDS:
-                continue
-            v = clean[i]
-            try:
-                d = parse_decimal(v if type(cells[i]) is str else cells[i])
-                if d < 0 or d >= _EXTRA_LIMIT:
-                    raise ValueError
-                record[key] = d
-            except ValueError:
-                msg = m["extra_number_invalid"] % {"field": _label(key), "value": v}
-                add(key, "extra_number_invalid", msg, v, WARNING)
-        for key in _FLAG_FIELDS:
-            i = cmap.get(key)
-            if i is not None and clean[i]:
-                record[key] = self._flag(key, clean[i], add)
-
-    # -- helpers -----------------------------------------------------------------------------
-
-    def _check_age_for_grade(self, birth, age, grade, add) -> None:
-        m = self._m
-        expected = self._academic_year - 6 - GRADE_INDEX[grade]
-        deviation = expected - birth.year  # > 0: older than usual
-        if deviation > AGE_OLDER_TOLERANCE:
-            add(
-                "birth_date",
-                "age_high",
-                m["age_high"] % {"age": age, "grade": grade, "year": expected + BE_OFFSET},
-                "",
-                WARNING,
+        if not text:
+            return (
+                None,
+                None,
+                (("birth_date", "required", m["required"] % {"field": _label("birth_date")}, "", ERROR),),
             )
-        elif deviation < -AGE_YOUNGER_TOLERANCE:
-            add(
-                "birth_date",
-                "age_low",
-                m["age_low"] % {"age": age, "grade": grade, "year": expected + BE_OFFSET},
-                "",
-                WARNING,
-            )
-        elif grade == "อ.1" and age_in_years(birth, self._may16) < KINDERGARTEN_MIN_AGE:
-            add(
-                "birth_date",
-                "age_below_kindergarten",
-                m["age_below_kindergarten"] % {"year": self._academic_year + BE_OFFSET},
-                "",
-                WARNING,
-            )
-
-    def _measure(self, key, i, cells, clean, add) -> tuple[Decimal | None, float | None]:
-        """Weight or height and the same as a float (for the quick band check); issues go to ``add``.
-        A text cell's outcome is kept per reader: a school's file has a few hundred distinct values."""
-        if i is None:
-            return None, None
-        raw = cells[i]
-        v = clean[i]
-        if type(raw) is str:
-            cache = self._measure_cache[key]
-            hit = cache.get(v)
-            if hit is None:
-                hit = self._read_measure(key, v, v)
-                if len(cache) < _CACHE_MAX:
-                    cache[v] = hit
-        else:
-            hit = self._read_measure(key, raw, v)
-        d, f, problem = hit
-        if problem:
-            add(*problem)
-        return d, f
-
-    def _read_measure(self, key, value, v) -> tuple[Decimal | None, float | None, tuple | None]:
-        """(value, as float, issue arguments or None) for a weight or height cell (``v``: its text)."""
-        m = self._m
-        if not v or v in _NONE_WORDS:
-            return None, None, (key, "not_filled", m["not_filled"] % {"field": _label(key)}, v, WARNING)
+        as_of = self.ctx.as_of
         try:
-            d = parse_decimal(value)
+            birth = parse_date(text if value is None else value)
+        except ValueError as exc:
+            msg = m["date_invalid"] % {"value": text, "reason": exc}
+            return None, None, (("birth_date", "date_invalid", msg, text, ERROR),)
+        if birth > as_of:
+            msg = m["birth_future"] % {"date": format_date(birth), "as_of": self._as_of_text}
+            return None, None, (("birth_date", "birth_future", msg, text, ERROR),)
+        return birth, age_in_years(birth, as_of), ()
+
+    def _age_for_grade_outcome(self, key: tuple) -> tuple:
+        """(problems,) for a birth date in a grade: older or younger than usual, or too young for อ.1."""
+        birth, grade = key
+        if birth is None or not grade:
+            return _NOTHING
+        deviation = self._usual_birth_year[grade] - birth.year  # > 0: older than usual
+        if -AGE_YOUNGER_TOLERANCE <= deviation <= AGE_OLDER_TOLERANCE and grade != "อ.1":
+            return _NOTHING
+        m = self._m
+        age = age_in_years(birth, self.ctx.as_of)
+        year = self._usual_birth_year[grade] + BE_OFFSET
+        if deviation > AGE_OLDER_TOLERANCE:
+            msg = m["age_high"] % {"age": age, "grade": grade, "year": year}
+            return (None, (("birth_date", "age_high", msg, "", WARNING),))
+        if deviation < -AGE_YOUNGER_TOLERANCE:
+            msg = m["age_low"] % {"age": age, "grade": grade, "year": year}
+            return (None, (("birth_date", "age_low", msg, "", WARNING),))
+        if age_in_years(birth, self._may16) < KINDERGARTEN_MIN_AGE:
+            msg = m["age_below_kindergarten"] % {"year": self._academic_year + BE_OFFSET}
+            return (None, (("birth_date", "age_below_kindergarten", msg, "", WARNING),))
+        return _NOTHING
+
+    def _age_column_outcome(self, key: tuple) -> tuple:
+        """(age read from the age column or None, problems) for its text and the age from the birth date."""
+        text, age = key
+        if not text:
+            return _NOTHING
+        m = self._m
+        if len(text) <= 3 and text.isdigit() and text.isascii():
+            file_age = int(text)  # what _INT_RE reads from a plain number
+        else:
+            found = _INT_RE.fullmatch(text if text.isascii() else text.translate(_THAI_DIGITS_TABLE))
+            file_age = None if found is None else int(found.group(1))
+        if file_age is None:
+            return None, (("age_years", "age_invalid", m["age_invalid"] % {"value": text}, text, WARNING),)
+        if age is not None and abs(file_age - age) > 1:
+            msg = m["age_mismatch"] % {"value": file_age, "age": age}
+            return file_age, (("age_years", "age_mismatch", msg, text, WARNING),)
+        return file_age, ()
+
+    def _measures(self, key: str, i: int | None, batch: "DmcBatch", report) -> list[tuple]:
+        """A weight or height column: per row ``(exact value, as float, problems)``."""
+        if i is None:
+            return [_NO_MEASURE] * len(batch.rownums)
+        cache = self._measure_cache[key]
+        read = partial(self._measure_outcome, key)
+        if self._is_csv:
+            outcomes = report(*_memo(batch.clean(i), read, cache))
+        else:
+            outcomes = report(
+                [
+                    read(v) if type(raw) is str else read(v, raw)
+                    for raw, v in zip(batch.cell_column(i), batch.clean(i), strict=True)
+                ],
+                True,
+            )
+        return outcomes
+
+    def _measure_outcome(self, key: str, text: str, value: Any = None) -> tuple:
+        """(value, as float, problems) for a weight or height cell's text (``value``: a number cell)."""
+        m = self._m
+        if not text or text in _NONE_WORDS:
+            return None, None, ((key, "not_filled", m["not_filled"] % {"field": _label(key)}, text, WARNING),)
+        try:
+            d = parse_decimal(text if value is None else value)
         except ValueError:
-            msg = m["number_invalid"] % {"field": _label(key), "value": v}
-            return None, None, (key, "number_invalid", msg, v)
+            msg = m["number_invalid"] % {"field": _label(key), "value": text}
+            return None, None, ((key, "number_invalid", msg, text, ERROR),)
         if not d:
-            return None, None, (key, "not_filled", m["not_filled"] % {"field": _label(key)}, v, WARNING)
-        if type(value) is not str or ("." in v and len(v) - v.index(".") > 3):
+            return None, None, ((key, "not_filled", m["not_filled"] % {"field": _label(key)}, text, WARNING),)
+        if value is not None or ("." in text and len(text) - text.index(".") > 3):
             d2 = d.quantize(_Q2) if d < MEASURE_LIMIT else d
         else:
             d2 = d
         # 999.999 rounds to 1000.00, which the Decimal(5, 2) column cannot hold either
         if d < 0 or d2 >= MEASURE_LIMIT:
-            msg = m["number_out_of_range"] % {"field": _label(key), "value": v}
-            return None, None, (key, "number_out_of_range", msg, v)
-        return d2, float(d2), None
+            msg = m["number_out_of_range"] % {"field": _label(key), "value": text}
+            return None, None, ((key, "number_out_of_range", msg, text, ERROR),)
+        return d2, float(d2), ()
 
-    def _parse_birth(self, value, btext: str) -> tuple[datetime.date | None, int | None, tuple | None]:
-        """(birth date, age on the as-of date, issue arguments or None) for a birth-date cell."""
-        m = self._m
-        as_of = self.ctx.as_of
-        try:
-            birth = parse_date(value)
-        except ValueError as exc:
-            msg = m["date_invalid"] % {"value": btext, "reason": exc}
-            return None, None, ("birth_date", "date_invalid", msg, btext)
-        if birth > as_of:
-            msg = m["birth_future"] % {"date": format_date(birth), "as_of": self._as_of_text}
-            return None, None, ("birth_date", "birth_future", msg, btext)
-        return birth, age_in_years(birth, as_of), None
-
-    def _check_body(self, weight, height, age, add) -> None:
+    def _body_problems(self, weight, height, age) -> tuple:
         m = self._m
         if height is not None and height < 3:
-            add(
-                "height_cm",
-                "height_in_metres",
-                m["height_in_metres"] % {"value": height},
-                str(height),
-                WARNING,
+            return (
+                (
+                    "height_cm",
+                    "height_in_metres",
+                    m["height_in_metres"] % {"value": height},
+                    str(height),
+                    WARNING,
+                ),
             )
-            return
         if weight is not None and height is not None and weight > height:
-            add(
-                "weight_kg",
-                "weight_height_swapped",
-                m["weight_height_swapped"] % {"weight": weight, "height": height},
-                str(weight),
-                WARNING,
-            )
-            return
+            msg = m["weight_height_swapped"] % {"weight": weight, "height": height}
+            return (("weight_kg", "weight_height_swapped", msg, str(weight), WARNING),)
         if age is None:
-            return
+            return ()
+        problems = []
         w_lo, w_hi, h_lo, h_hi = _BODY_BANDS[min(max(age, 2), 16)]
         if weight is not None and not w_lo <= weight <= w_hi:
-            add(
-                "weight_kg",
-                "weight_implausible",
-                m["weight_implausible"] % {"value": weight, "age": age, "low": w_lo, "high": w_hi},
-                str(weight),
-                WARNING,
-            )
+            msg = m["weight_implausible"] % {"value": weight, "age": age, "low": w_lo, "high": w_hi}
+            problems.append(("weight_kg", "weight_implausible", msg, str(weight), WARNING))
         if height is not None and not h_lo <= height <= h_hi:
-            add(
-                "height_cm",
-                "height_implausible",
-                m["height_implausible"] % {"value": height, "age": age, "low": h_lo, "high": h_hi},
-                str(height),
-                WARNING,
-            )
+            msg = m["height_implausible"] % {"value": height, "age": age, "low": h_lo, "high": h_hi}
+            problems.append(("height_cm", "height_implausible", msg, str(height), WARNING))
+        return tuple(problems)
 
-    def _lookup(self, key: str, norm: dict[str, str], value: str) -> tuple[str, bool]:
+    def _lookup_outcome(
+        self, key: str, norm: dict[str, str], severity: Severity, examples: str, value: str
+    ) -> tuple:
+        """(code, problems) for a coded field's text; empty stays empty."""
+        if not value:
+            return _NOTHING_TEXT
         k = _lkey(value)
         code = norm.get(k)
         if code is None and key == "blood_group":
@@ -1213,19 +1305,174 @@ class DmcReader:
             if stripped != value:
                 code = norm.get(_lkey(stripped))
         if code is not None:
-            return code, True
+            return code, ()
         if k in _NONE_WORDS:
-            return "", True
-        return "", False
+            return _NOTHING_TEXT
+        msg = self._m["lookup_unknown"] % {"value": value, "field": _label(key), "examples": examples}
+        return "", ((key, "lookup_unknown", msg, value, severity),)
 
-    def _flag(self, key: str, value: str, add) -> str:
+    def _flag_outcome(self, key: str, value: str) -> tuple:
+        """("Y" | "N" | "", problems) for a yes/no cell; empty stays empty."""
+        if not value:
+            return _NOTHING_TEXT
         k = _lkey(value)
         if k in _YES:
-            return "Y"
+            return "Y", ()
         if k in _NO:
-            return "N"
-        add(key, "flag_invalid", self._m["flag_invalid"] % {"value": value}, value, WARNING)
-        return ""
+            return "N", ()
+        return "", ((key, "flag_invalid", self._m["flag_invalid"] % {"value": value}, value, WARNING),)
+
+    def _check_extras(self, batch: "DmcBatch", report) -> None:
+        m = self._m
+        cmap = self.column_map
+        out = batch.columns
+        for key in _PARENT_ID_FIELDS:
+            i = cmap.get(key)
+            if i is not None:
+                out[key] = _first(report(*_memo(batch.clean(i), partial(self._parent_id_outcome, key))))
+        for key in _DECIMAL_FIELDS:
+            i = cmap.get(key)
+            if i is None:
+                continue
+            outcomes = []
+            for raw, v in zip(batch.cell_column(i), batch.clean(i), strict=True):
+                if not v or v in _NONE_WORDS:
+                    outcomes.append(_NOTHING)
+                    continue
+                try:
+                    d = parse_decimal(v if type(raw) is str else raw)
+                    if d < 0 or d >= _EXTRA_LIMIT:
+                        raise ValueError
+                    outcomes.append((d, ()))
+                except ValueError:
+                    msg = m["extra_number_invalid"] % {"field": _label(key), "value": v}
+                    outcomes.append((None, ((key, "extra_number_invalid", msg, v, WARNING),)))
+            out[key] = _first(report(outcomes, True))
+        for key in _FLAG_FIELDS:
+            i = cmap.get(key)
+            if i is not None:
+                out[key] = _first(report(*_memo(batch.clean(i), partial(self._flag_outcome, key))))
+
+    def _parent_id_outcome(self, key: str, value: str) -> tuple:
+        if not value:
+            return _NOTHING_TEXT
+        try:
+            pid, kind = classify_id(value)
+            if kind != "gcode" and not national_id_valid(pid):
+                raise ValueError(_("ตรวจหลักสุดท้ายไม่ผ่าน"))
+        except ValueError as exc:
+            msg = self._m["parent_id_invalid"] % {"field": _label(key), "value": value, "reason": exc}
+            return normalise_digits(value), ((key, "parent_id_invalid", msg, value, WARNING),)
+        return pid, ()
+
+
+_NOTHING: tuple = (None, ())  # an outcome with no value and no problem
+_NO_MEASURE: tuple = (None, None, ())
+_NOTHING_TEXT: tuple = ("", ())
+_issue_row = attrgetter("row")
+
+
+class DmcBatch:
+    """Rows of a file read together (``DmcReader.batches``): ``columns`` maps a field to its values,
+    one per row, in the order of ``rownums``; ``texts`` are the rows' cells as written (``raw``);
+    ``issues`` are sorted by row. Fields the file lacks are not in ``columns``."""
+
+    __slots__ = ("_clean", "_complete", "cells", "cols", "columns", "issues", "reader", "rownums", "texts")
+
+    def __init__(
+        self, reader: DmcReader, rownums: list[int], texts: list[list[str]], cells: list[list[Any]], cols
+    ):
+        self.reader = reader
+        self.rownums = rownums
+        self.texts = texts
+        self.cells = cells
+        self.cols = cols  # texts column by column
+        self.columns: dict[str, list] = {}
+        self.issues: list[Issue] = []
+        self._clean: dict[int, list[str]] = {}
+        self._complete = False
+
+    def __len__(self) -> int:
+        return len(self.rownums)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return self.records()
+
+    def clean(self, i: int) -> list[str]:
+        """Column ``i``'s cells, cleaned (``_clean``)."""
+        values = self._clean.get(i)
+        if values is None:
+            values = self._clean[i] = _clean_column(self.cols[i])
+        return values
+
+    def cell_column(self, i: int) -> list[Any]:
+        """Column ``i``'s cells as read (XLSX: numbers, dates …)."""
+        return [row[i] for row in self.cells]
+
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """``(row number, record)`` for each row, every field filled in."""
+        reader = self.reader
+        if not self._complete:
+            reader.fill_record_fields(self)
+            self._complete = True
+        keys = list(self.columns)
+        rows = zip(*self.columns.values(), strict=True) if keys else repeat((), len(self.rownums))
+        template, raw_index = reader._template, reader._raw_index
+        for rownum, values, texts in zip(self.rownums, rows, self.texts, strict=True):
+            record = template.copy()
+            record.update(zip(keys, values, strict=True))
+            record["raw"] = RawRow(raw_index, texts)
+            yield rownum, record
+
+
+def _memo(values: list, outcome, cache: dict | None = None) -> tuple[list[tuple], bool]:
+    """``outcome`` of every value, worked out once per distinct value (kept in ``cache`` across batches
+    while it holds fewer than ``_CACHE_MAX``), and whether any has problems."""
+    distinct = set(values)
+    if cache is None or len(cache) >= _CACHE_MAX:
+        table = {v: outcome(v) for v in distinct}
+    else:
+        table = cache
+        for v in distinct.difference(cache):
+            cache[v] = outcome(v)
+    return list(map(table.__getitem__, values)), any(table[v][-1] for v in distinct)
+
+
+def _first(outcomes: list[tuple]) -> list:
+    return [o[0] for o in outcomes]
+
+
+def _clean_column(col: Sequence[str]) -> list[str]:
+    """``_clean`` of every cell: when the column has no double space and nothing unprintable, that is
+    only a strip (and a lone dash is empty)."""
+    joined = "".join(col)
+    if "  " in joined or not joined.isprintable():
+        return list(map(_clean, col))
+    values = list(map(str.strip, col))
+    if "-" in joined or "–" in joined or "—" in joined:
+        values = ["" if v in _DASHES else v for v in values]
+    return values
+
+
+def _id_text(raw: Any, text: str) -> str:
+    """An XLSX ID cell: a number as its digits."""
+    if type(raw) is float and raw.is_integer():
+        raw = int(raw)
+    return str(raw) if type(raw) is int else text
+
+
+def _student_numbers(values: list[str]) -> list[str]:
+    joined = "".join(values)
+    if not joined or (joined.isdigit() and joined.isascii()):
+        return values
+    result = []
+    for v in values:
+        if v and not (v.isdigit() and v.isascii()):
+            v = normalise_digits(v)
+        if v.endswith(".0") and v[:-2].isdigit():
+            v = v[:-2]
+        result.append(v)
+    return result
 
 
 def _label(key: str) -> str:
@@ -1264,6 +1511,8 @@ _PLAIN_LOOKUP_TEXT = (
     "religion", "ethnicity", "nationality", "guardian_occupation", "guardian_relation",
     "father_occupation", "mother_occupation", "disadvantage", "disability", "blood_group",
 )  # fmt: skip
+# coded fields kept in a column of their own (kinds/dmc_kind.py), as written when no lookup checks them
+_STORED_PLAIN_LOOKUP = ("blood_group", "religion", "nationality", "disadvantage", "disability")
 _DIGIT_FIELDS = (
     "house_no", "moo", "student_number", "branch_school_code",
     "father_phone", "mother_phone", "guardian_phone",

@@ -1,13 +1,11 @@
 """DMC student records on the round machinery: the database side of ``kinds/dmc.py``."""
 
-from operator import itemgetter
-
 from django.db.models import Count, Min
 from django.utils.translation import gettext as _
 
 from datacollection.kinds import dmc
 from datacollection.models import LookupValue, StudentRecord
-from datacollection.storage import copy_rows, delete_where
+from datacollection.storage import copy_columns, delete_where
 
 # Parsed fields that have a column of their own; everything else the file carried (addresses, parents
 # …) is in ``raw``, as the school wrote it.
@@ -57,29 +55,24 @@ class DmcKind:
     def read(self, fileobj, filename, context, *, max_bytes, max_rows):
         return dmc.read_dmc(fileobj, filename, context, max_bytes=max_bytes, max_rows=max_rows)
 
-    def store(self, upload, records) -> int:
+    def store(self, upload, batches) -> int:
         upload_id, round_id, school_id = upload.pk, upload.submission.round_id, upload.submission.school_id
-        text = itemgetter(*_TEXT_COLUMNS)
 
-        def rows():
-            for row_number, record in records:
-                values = text(record)
-                if None in values:
-                    values = tuple(v or "" for v in values)
-                raw = record.get("raw")
-                yield (
-                    upload_id,
-                    round_id,
-                    school_id,
-                    row_number,
-                    *values,
-                    record.get("birth_date"),
-                    record.get("weight_kg"),
-                    record.get("height_cm"),
-                    raw.cells if type(raw) is dmc.RawRow else list((raw or {}).values()),
-                )
+        def columns():
+            for batch in batches:
+                n = len(batch)
+                values = batch.columns
+                yield [
+                    [upload_id] * n,
+                    [round_id] * n,
+                    [school_id] * n,
+                    batch.rownums,
+                    *(values.get(key) or [""] * n for key in _TEXT_COLUMNS),
+                    *(values.get(key) or [None] * n for key in ("birth_date", "weight_kg", "height_cm")),
+                    batch.texts,
+                ]
 
-        return copy_rows(StudentRecord, COLUMNS, rows())
+        return copy_columns(StudentRecord, COLUMNS, columns())
 
     def cross_checks(self, upload, reader) -> list[dmc.Issue]:
         """Set-based checks over the records just stored: no loop over students in Python."""
@@ -170,11 +163,8 @@ class DmcKind:
 
     def discard_others(self, submission, keep) -> int:
         """Delete the submission's records that came from any upload but ``keep``."""
-        return delete_where(
-            StudentRecord.objects.filter(
-                round_id=submission.round_id, school_id=submission.school_id
-            ).exclude(upload=keep)
-        )
+        others = submission.uploads.exclude(pk=keep.pk).values("pk")
+        return delete_where(StudentRecord.objects.filter(upload_id__in=others))
 
 
 def _headers(reader):

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from .checks import GRADE_INDEX, GRADES, parse_date
 from .dmc import ERROR, WARNING, Issue, cell_text
-from .tabular import FileError, clean_header, open_table
+from .tabular import FileError, clean_header, open_table, row_batches
 
 # --- The template's layout ----------------------------------------------------------------------
 
@@ -506,6 +506,10 @@ class EmisReader:
                     _("ดาวน์โหลดแบบฟอร์มจากหน้านี้ใหม่ แล้วกรอกโดยไม่ลบหรือเปลี่ยนชื่อแผ่นงานและหัวคอลัมน์"),
                 ).as_issue()
             )  # fmt: skip
+
+    def batches(self):
+        """The rows as the upload pipeline takes them."""
+        return row_batches(self)
 
     def __iter__(self):
         yield from self._rows

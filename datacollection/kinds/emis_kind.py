@@ -113,7 +113,7 @@ def dmc_source(submission: Submission) -> Submission | None:
 def dmc_counts(dmc: Submission) -> dict[str, dict]:
     """grade → {male, female, rooms} from a DMC submission's records: one grouped query."""
     rows = (
-        StudentRecord.objects.filter(round_id=dmc.round_id, school_id=dmc.school_id)
+        StudentRecord.objects.filter(upload_id=dmc.current_upload_id)
         .values("grade")
         .annotate(
             male=Count("id", filter=Q(sex=StudentRecord.Sex.MALE)),
@@ -279,10 +279,10 @@ class EmisKind:
     def read(self, fileobj, filename, context, *, max_bytes, max_rows):
         return emis.read_emis(fileobj, filename, context, max_bytes=max_bytes, max_rows=max_rows)
 
-    def store(self, upload, records) -> int:
+    def store(self, upload, batches) -> int:
         """Replace the draft data with the file's (the pipeline rolls it back if the file is rejected)."""
         submission = upload.submission
-        data = emis.data_from_records(record for _row, record in records)
+        data = emis.data_from_records(record for batch in batches for _row, record in batch)
         EmisReport.objects.get_or_create(submission=submission)
         write_data(submission, data, registry=registry_values(submission.school))
         return data.item_count()

@@ -16,9 +16,10 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
+from operator import methodcaller
 from typing import Any, BinaryIO
 
 import openpyxl
@@ -27,6 +28,9 @@ from django.utils.translation import gettext as _
 HEADER_SCAN_ROWS = 20  # the header row is looked for in the first rows only
 MAX_COLUMNS = 512  # header detection reads this many columns at most
 CSV_SAMPLE_BYTES = 256 * 1024
+CSV_BLOCK_CHARS = 1 << 20  # text read and split at a time
+CHUNK_ROWS = 2000  # rows per chunk (Table.chunks)
+_CSV_FIELD_LIMIT = csv.field_size_limit()
 ZIP_MAX_ENTRIES = 5000
 ZIP_MAX_RATIO = 150  # uncompressed/compressed; real sheets stay well under 40
 ZIP_RATIO_FLOOR = 8 * 1024 * 1024  # small entries may compress as well as they like
@@ -82,15 +86,19 @@ class Table:
     # str, int, float, bool, datetime or None as openpyxl reads them (cached values of formulas
     # never reach here: formulas in the data area are refused).
     rows: Iterator[tuple[int, list[Any]]]
+    # The same rows in chunks ``(row numbers, rows)`` of a few thousand: what a reader that checks a
+    # batch at a time takes. A table is read one way or the other, not both.
+    chunks: Iterator[tuple[list[int], list[list[Any]]]] = None  # type: ignore[assignment]
     delimiter: str = ""  # csv only
     decode_errors: bool = False  # csv only: some bytes were not valid and became U+FFFD
     sheets: list[str] = field(default_factory=list)  # xlsx: every sheet in the workbook
 
     def close(self) -> None:
         """Stop reading early and release the file (also done when the rows run out)."""
-        close = getattr(self.rows, "close", None)
-        if close is not None:
-            close()
+        for source in (self.rows, self.chunks):
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
 
     def __enter__(self):
         return self
@@ -346,28 +354,50 @@ def _open_csv(fileobj, filename, header_matcher, max_rows) -> Table:
         finally:
             text.close()  # closes only our wrappers: _NonClosingRaw keeps the caller's file open
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def chunks() -> Iterator[tuple[list[int], list[list[str]]]]:
         text = _text_stream(fileobj, encoding)
         rownum = 0
         count = 0
         try:
-            for cells in csv.reader(text, delimiter=delimiter):
-                rownum += 1
-                if rownum <= header_row or not cells:
-                    continue
-                first = cells[0]
-                if (not first or first.isspace()) and _is_blank(cells):  # a filled first cell: not blank
-                    continue
-                count += 1
-                if count > max_rows:
-                    raise _too_many_rows(max_rows)
-                if len(cells) < ncols:
-                    cells += [""] * (ncols - len(cells))
-                yield rownum, cells
+            lines = _csv_lines(text, header_row, delimiter)
+            for first, block in lines:
+                rownum = first - 1
+                if block is None:  # what the csv module must read (quotes …): from here to the end
+                    rows = csv.reader(lines.send(True), delimiter=delimiter)
+                else:
+                    rows = map(methodcaller("split", delimiter), block)
+                while True:
+                    chunk: list[list[str]] = []
+                    try:
+                        chunk.extend(islice(rows, CHUNK_ROWS))  # on an error, keeps the rows before it
+                    except csv.Error as exc:
+                        raise _csv_error(exc, rownum + len(chunk) + 1) from exc
+                    if not chunk:
+                        break
+                    numbers = list(range(rownum + 1, rownum + 1 + len(chunk)))
+                    rownum += len(chunk)
+                    # a filled first cell: not blank (one test per row)
+                    blank = [k for k, row in enumerate(chunk) if not row or not row[0] or row[0].isspace()]
+                    blank = [k for k in blank if not chunk[k] or _is_blank(chunk[k])]
+                    if blank:
+                        drop = set(blank)
+                        numbers = [n for k, n in enumerate(numbers) if k not in drop]
+                        chunk = [cells for k, cells in enumerate(chunk) if k not in drop]
+                    count += len(chunk)
+                    if count > max_rows:
+                        raise _too_many_rows(max_rows)
+                    if chunk and min(map(len, chunk)) < ncols:
+                        for cells in chunk:
+                            if len(cells) < ncols:
+                                cells += [""] * (ncols - len(cells))
+                    if chunk:
+                        yield numbers, chunk
         except csv.Error as exc:
             raise _csv_error(exc, rownum + 1) from exc
         finally:
             text.close()
+
+    chunk_source = chunks()
 
     return Table(
         format="csv",
@@ -375,10 +405,62 @@ def _open_csv(fileobj, filename, header_matcher, max_rows) -> Table:
         header_row=header_row,
         headers=headers,
         sheet="",
-        rows=rows(),
+        rows=_rows_of(chunk_source),
+        chunks=chunk_source,
         delimiter=delimiter,
         decode_errors=decode_errors,
     )
+
+
+def _csv_lines(text: io.TextIOWrapper, header_row: int, delimiter: str):
+    """The lines after the header row, in blocks: yields ``(row number of the first line, lines)``.
+
+    A block without quotes, NULs, lone carriage returns or very long lines is split by the caller
+    (``str.split`` per line: what the csv module makes of such lines, at about half the cost). At the
+    first block that needs the csv module it yields ``(row number, None)`` and, sent ``True``, the text
+    from that block to the end (whole lines) for a ``csv.reader``."""
+    rownum = 0
+    if header_row:  # the title and header rows, counted as the csv module counts them
+        for _cells in islice(csv.reader(text, delimiter=delimiter), header_row):
+            rownum += 1
+    tail = ""
+    while True:
+        block = text.read(CSV_BLOCK_CHARS)
+        if block:
+            block = tail + block
+            end = block.rfind("\n")
+            if end < 0:
+                tail = block
+                continue
+            raw, tail = block[: end + 1], block[end + 1 :]
+            body = raw[:-1]
+        elif tail:
+            raw = body = tail
+            tail = ""
+        else:
+            return
+        if "\r" in body:
+            body = body.replace("\r\n", "\n")
+            if body.endswith("\r"):
+                body = body[:-1]
+        lines = body.split("\n")
+        if '"' in body or "\r" in body or "\x00" in body or max(map(len, lines)) > _CSV_FIELD_LIMIT:
+            rest = raw + tail + (text.readline() if tail else "")
+            if (yield rownum + 1, None):
+                yield chain(io.StringIO(rest, newline=""), text)
+            return
+        yield rownum + 1, lines
+        rownum += len(lines)
+
+
+def _chunks_of(rows) -> Iterator[tuple[list[int], list[list[Any]]]]:
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield [rownum for rownum, _cells in chunk], [cells for _rownum, cells in chunk]
+
+
+def _rows_of(chunks) -> Iterator[tuple[int, list[Any]]]:
+    for numbers, rows in chunks:
+        yield from zip(numbers, rows, strict=True)
 
 
 def _find_csv_header(sample: str, header_matcher) -> tuple[str, int, list[str]] | None:
@@ -533,13 +615,15 @@ def _open_xlsx(fileobj, header_matcher, max_rows, max_uncompressed) -> Table:
         finally:
             wb.close()
 
+    source = rows()
     return Table(
         format="xlsx",
         encoding="",
         header_row=header_row,
         headers=headers,
         sheet=ws.title,
-        rows=rows(),
+        rows=source,
+        chunks=_chunks_of(source),
         sheets=sheet_names,
     )
 
@@ -622,3 +706,23 @@ def _scan_sheet_xml(zf: zipfile.ZipFile, path: str, header_row: int, ncols: int)
             if not chunk:
                 return
             tail = buf[limit:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches
+
+
+class RowBatch(list):
+    """Rows read together, as ``(row number, record)`` pairs, and their ``issues``: how a reader that
+    reads row by row (EMIS, B-OBEC) hands its rows to the upload pipeline (see ``kinds``)."""
+
+    issues: list
+
+
+def row_batches(rows: Iterable[tuple[int, dict, list]], size: int = 2000) -> Iterator[RowBatch]:
+    """Group a reader's ``(row number, record, issues)`` into batches of ``size`` rows."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        batch = RowBatch((rownum, record) for rownum, record, _issues in chunk)
+        batch.issues = [issue for _rownum, _record, issues in chunk for issue in issues]
+        yield batch

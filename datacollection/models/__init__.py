@@ -1,4 +1,5 @@
 import datetime
+import json
 
 from django.conf import settings
 from django.db import models
@@ -229,6 +230,23 @@ class LookupValue(models.Model):
         return f"{self.get_list_display()}: {self.label}"
 
 
+class RowCellsField(models.TextField):
+    """A list of cells, stored as JSON text (``text``, not ``jsonb``): loading it is a copy for the
+    database, where ``jsonb`` parses every row (about a quarter of its work on a DMC file). Written by
+    ``datacollection.storage`` (``copy_as_json``) and read whole."""
+
+    copy_as_json = True
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
 class StudentRecord(models.Model):
     """One student of one school in one round (DMC): the parsed fields and the raw row.
 
@@ -247,11 +265,15 @@ class StudentRecord(models.Model):
         MALE = "M", _("ชาย")
         FEMALE = "F", _("หญิง")
 
-    # Written in bulk by COPY, so every constraint and index costs on each of up to a million rows:
-    # ``upload`` is the one foreign key the database checks; ``round`` and ``school`` repeat the
-    # upload's submission (for the set-based checks across schools) and are written only by
-    # ``datacollection.storage``; the composite indexes below replace the single-column ones.
-    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="records", db_index=False)
+    # Written in bulk by COPY, so every constraint and index costs on each of up to a million rows.
+    # No foreign key is checked by the database (for ``upload``, its check at commit was a quarter of
+    # the database's work on a file): records are written only by ``datacollection.storage``, with the
+    # upload just created in the same transaction, and deleted with their upload (Django's cascade,
+    # ``services``); ``round`` and ``school`` repeat the upload's submission for the set-based checks
+    # across schools. The composite indexes below replace the single-column ones.
+    upload = models.ForeignKey(
+        Upload, on_delete=models.CASCADE, related_name="records", db_constraint=False, db_index=False
+    )
     round = models.ForeignKey(
         Round, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
@@ -277,14 +299,16 @@ class StudentRecord(models.Model):
     disadvantage = models.TextField(_("ความด้อยโอกาส"), blank=True)
     disability = models.TextField(_("ความพิการ"), blank=True)
     # The row's cells as the school wrote them, in the order of ``upload.headers`` (the headers are kept
-    # once per upload, not repeated in every row).
-    raw = models.JSONField(_("แถวตามไฟล์"), default=list)
+    # once per upload, not repeated in every row). JSON kept as text: read whole, never queried inside.
+    raw = RowCellsField(_("แถวตามไฟล์"), default=list)
 
     class Meta:
         verbose_name = _("ข้อมูลนักเรียนรายบุคคล")
         verbose_name_plural = _("ข้อมูลนักเรียนรายบุคคล")
         ordering = ["upload", "row_number"]
         indexes = [
+            # A submission's records are those of its current upload: its pages, exports and the
+            # publishing read them by upload, in the file's order.
             models.Index(fields=["upload", "row_number"]),
             # The ID checks across schools, and the movement watch's anti-joins between two rounds
             # (datacollection.movement): with the school, upload and grade in the index they read
@@ -294,7 +318,6 @@ class StudentRecord(models.Model):
                 include=["upload", "grade"],
                 name="record_round_national_id_idx",
             ),
-            models.Index(fields=["round", "school", "grade"]),
         ]
 
     def __str__(self):
