@@ -324,8 +324,8 @@ def parse_grade(value: str) -> tuple[str, str]:
         raise ValueError(_("อ่านชั้นไม่ได้: ใช้ อ.1–อ.3, ป.1–ป.6 หรือ ม.1–ม.3"))
     letter, top = stage
     num = int(m.group("num"))
-    if letter == "":  # "Grade 4" → ป.4, "Grade 7" → ม.1
-        letter, num = ("ป", num) if num <= 6 else ("ม", num - 6)
+    if letter == "":  # "Grade 4" → ป.4, "Grade 7" → ม.1 … "Grade 12" → ม.6
+        letter, num, top = ("ป", num, 6) if num <= 6 else ("ม", num - 6, 6)
     if not 1 <= num <= top:
         raise ValueError(_("ไม่มีชั้น %(grade)s") % {"grade": f"{letter}.{num}"})
     room = m.group("room") or ""

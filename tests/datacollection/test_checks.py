@@ -223,6 +223,8 @@ def test_parse_grade(value, expected):
         ("1", "อ่านชั้นไม่ได้"),
         ("", "ไม่มีชั้น"),
         ("ปวช.1", "อ่านชั้นไม่ได้"),
+        ("Grade 13", "ไม่มีชั้น"),  # was ม.7, a grade no list knows: a crash further on
+        ("grade 18", "ไม่มีชั้น"),
     ],
 )
 def test_parse_grade_refuses(value, reason):

@@ -464,6 +464,15 @@ def test_unreadable_grade_is_an_error(students):
     assert issue(rows, 0, "grade_invalid").severity == "error"
 
 
+def test_an_english_grade_above_12_is_an_error_not_a_crash(students):
+    F.defect(students, 3, "grade", "Grade 13")
+    F.defect(students, 4, "grade", "Grade 14")
+    F.defect(students, 4, "birth_date", "")  # the usual age for the grade is then looked up
+    _reader, rows = read(F.csv_bytes(students))
+    assert issue(rows, 3, "grade_invalid").severity == "error"
+    assert {"grade_invalid", "required"} <= codes(rows, 4)
+
+
 # -- dates and ages --------------------------------------------------------------------------
 
 
