@@ -9,6 +9,16 @@ from django.db import connection
 _NULL = "\\N"
 _json_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 _TEXT_KINDS = frozenset({"TextField", "CharField"})
+_INTEGER_KINDS = frozenset(
+    {
+        "IntegerField",
+        "PositiveIntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "ForeignKey",
+        "AutoField",
+    }
+)
 
 
 def copy_columns(model, columns: list[str], batches: Iterable[list[Sequence]]) -> int:
@@ -60,6 +70,8 @@ def _column_text(values: Sequence, kind: str) -> Sequence[str]:
         return values
     if kind == "JSONField":
         return _json_column(values)
+    if kind in _INTEGER_KINDS and None not in values:
+        return list(map(str, values))
     text = {v: _value(v) for v in set(values)}
     return list(map(text.__getitem__, values))
 
