@@ -4,6 +4,10 @@
 fields of ``COLUMNS`` and returns a ``DmcReader``. Iterating the reader yields, row by row,
 ``(row number, record, issues)``: the record is always filled in as far as the row could be read,
 and the issues say what is wrong (``error`` blocks the submission, ``warning`` does not).
+``DmcReader.batches()`` gives the same rows a few thousand at a time with the fields as columns
+(``DmcBatch``): what the upload pipeline stores. Both read the file the same way: a batch at a time,
+each rule worked out once per distinct value of a column (see "a batch of rows" below), because a
+file may hold a million rows and a Python step per cell costs more than the database's whole load.
 
 Only per-row checks live here. The set-based checks across rows (duplicates in the file, the same
 ID in another school, identical weight and height across a class) run in the database.

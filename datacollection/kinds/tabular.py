@@ -1,8 +1,9 @@
 """Open the tables schools upload (CSV or XLSX) and stream their rows.
 
 ``open_table`` decides what the file really is from its bytes (never from its name), finds the
-header row below any title rows, and returns a ``Table`` whose ``rows`` is a generator: nothing
-but the current row is held in memory, so a million-row file costs no more than a small one.
+header row below any title rows, and returns a ``Table`` whose ``rows`` is a generator (and
+``chunks`` the same rows a few thousand at a time): nothing but the current chunk is held in memory,
+so a million-row file costs no more than a small one.
 
 Anything wrong with the file as a whole is a ``FileError`` with a stable ``code`` and a Thai
 ``message`` that tells the school what to do; no other exception leaves this module for any
