@@ -373,7 +373,8 @@ def _collector_paused():
     and a string per cell, none of them in a cycle; with the collector on, each few hundred new lists
     start a pass over the young objects, and the longer-lived batches are walked again and again
     (about a tenth of the client's time on a 30,000-row file). Memory is freed as usual by reference
-    counting; the collector runs again as soon as the file is done."""
+    counting; the collector runs again as soon as the file is done. The switch is process-wide: in a
+    threaded server, the other threads go without it for those seconds too."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -463,7 +463,7 @@ class DmcContext:
 # ---------------------------------------------------------------------------------------------
 # Cells
 
-_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00]")  # and NUL, which PostgreSQL refuses
 _DASHES = frozenset({"-", "--", "–", "—"})
 _DIGIT_RE = re.compile(r"\d")
 _INT_RE = re.compile(r"\s*(\d{1,3})(?:\s*ปี.*|\.0+)?\s*")
@@ -799,7 +799,12 @@ class DmcReader:
             cols = list(zip(*texts, strict=True)) if texts else [()] * ncols
         batch = DmcBatch(self, rownums, texts, cells, cols)
         if rownums:
-            found = [Issue(rownum, "", "extra_cells", self._m["extra_cells"]) for rownum in overflow]
+            kept = set(rownums) if skipped else None  # a skipped row's extra cells say nothing
+            found = [
+                Issue(rownum, "", "extra_cells", self._m["extra_cells"])
+                for rownum in overflow
+                if kept is None or rownum in kept
+            ]
             self._check_batch(batch, found)
             found.sort(key=_issue_row)  # stable: within a row, the order in which the fields were checked
             batch.issues = found

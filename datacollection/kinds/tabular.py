@@ -31,6 +31,9 @@ MAX_COLUMNS = 512  # header detection reads this many columns at most
 CSV_SAMPLE_BYTES = 256 * 1024
 CSV_BLOCK_CHARS = 1 << 20  # text read and split at a time
 CHUNK_ROWS = 2000  # rows per chunk (Table.chunks)
+# The first chunk is small: a reader decides unclear columns from it when it opens the file, and a broken
+# row further down is then met while reading, as it would be row by row.
+FIRST_CHUNK_ROWS = 50
 _CSV_FIELD_LIMIT = csv.field_size_limit()
 ZIP_MAX_ENTRIES = 5000
 ZIP_MAX_RATIO = 150  # uncompressed/compressed; real sheets stay well under 40
@@ -359,6 +362,7 @@ def _open_csv(fileobj, filename, header_matcher, max_rows) -> Table:
         text = _text_stream(fileobj, encoding)
         rownum = 0
         count = 0
+        size = FIRST_CHUNK_ROWS
         try:
             lines = _csv_lines(text, header_row, delimiter)
             for first, block in lines:
@@ -369,12 +373,15 @@ def _open_csv(fileobj, filename, header_matcher, max_rows) -> Table:
                     rows = map(methodcaller("split", delimiter), block)
                 while True:
                     chunk: list[list[str]] = []
-                    try:
-                        chunk.extend(islice(rows, CHUNK_ROWS))  # on an error, keeps the rows before it
+                    try:  # on an error, extend keeps the rows before it
+                        chunk.extend(islice(rows, size))
                     except csv.Error as exc:
+                        if count + sum(1 for cells in chunk if cells and not _is_blank(cells)) > max_rows:
+                            raise _too_many_rows(max_rows) from None  # what reading row by row meets first
                         raise _csv_error(exc, rownum + len(chunk) + 1) from exc
                     if not chunk:
                         break
+                    size = CHUNK_ROWS
                     numbers = list(range(rownum + 1, rownum + 1 + len(chunk)))
                     rownum += len(chunk)
                     # a filled first cell: not blank (one test per row)
@@ -455,8 +462,10 @@ def _csv_lines(text: io.TextIOWrapper, header_row: int, delimiter: str):
 
 
 def _chunks_of(rows) -> Iterator[tuple[list[int], list[list[Any]]]]:
-    while chunk := list(islice(rows, CHUNK_ROWS)):
+    size = FIRST_CHUNK_ROWS
+    while chunk := list(islice(rows, size)):
         yield [rownum for rownum, _cells in chunk], [cells for _rownum, cells in chunk]
+        size = CHUNK_ROWS
 
 
 def _rows_of(chunks) -> Iterator[tuple[int, list[Any]]]:

@@ -246,6 +246,9 @@ class RowCellsField(models.TextField):
     def get_prep_value(self, value):
         return None if value is None else json.dumps(value, ensure_ascii=False)
 
+    def value_to_string(self, obj):  # serializers (dumpdata) write the JSON, not a Python repr
+        return self.get_prep_value(self.value_from_object(obj))
+
 
 class StudentRecord(models.Model):
     """One student of one school in one round (DMC): the parsed fields and the raw row.

@@ -684,6 +684,32 @@ def test_total_line_and_repeated_header_are_skipped_with_a_note(students):
     ]
 
 
+def test_a_total_line_with_a_note_past_the_last_column_is_skipped_not_an_error(students):
+    text = F.csv_bytes(students[:4], encoding="utf-8").decode().rstrip("\r\n").split("\r\n")
+    text.append("รวม" + "," * 40 + "หมายเหตุ")  # more cells than headers, but not a student
+    reader = read_dmc(io.BytesIO("\r\n".join(text).encode()), "dmc.csv", CTX, max_bytes=10**7, max_rows=100)
+    batches = list(reader.batches())  # what the upload pipeline reads
+    assert [i.code for b in batches for i in b.issues] == []
+    assert (reader.error_count, [i.code for i in reader.file_issues]) == (0, ["row_skipped"])
+
+
+def test_a_nul_character_in_a_cell_is_dropped():
+    many = F.make_students(800, seed=3)  # past the first 256 KB, which is refused if it holds a NUL
+    F.defect(many, 790, "first_name", "สม\x00ชาย")
+    _reader, rows = read(F.csv_bytes(many))
+    assert record(rows, 790)["first_name"] == "สมชาย"  # PostgreSQL's text cannot hold a NUL
+
+
+def test_an_error_further_down_the_file_is_met_while_reading_not_when_opening():
+    data = F.csv_bytes(F.make_students(60, seed=5), encoding="utf-8")
+    data += b'"' + b"x" * 200_000 + b'"\r\n'  # a cell over the csv module's limit, after the students
+    reader = read_dmc(io.BytesIO(data), "dmc.csv", CTX, max_bytes=10**7, max_rows=100)
+    assert reader.table.encoding == "utf-8"  # the pipeline records what it could learn of the file
+    with pytest.raises(FileError) as info:
+        list(reader)
+    assert info.value.code == "corrupt"
+
+
 def test_header_without_rows(students):
     reader, rows = read(F.csv_bytes([]))
     assert rows == []

@@ -6,6 +6,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from datacollection import samples, services
@@ -116,3 +117,17 @@ def test_a_weight_that_rounds_to_1000_is_out_of_range_not_a_failed_upload(upload
     [error] = result.errors
     assert (error["row"], error["code"]) == (samples.data_row(2), "number_out_of_range")
     assert error["column"] == "น้ำหนัก"
+
+
+@pytest.mark.django_db
+def test_raw_cells_survive_the_serializers(upload):
+    """dumpdata/loaddata of student records keep the raw cells (JSON kept as text)."""
+    sub = upload.submission
+    cells = ["1101700203451", 'เด็กชาย "ต้น"', "", "back\\slash"]
+    StudentRecord.objects.create(
+        upload=upload, round_id=sub.round_id, school_id=sub.school_id, row_number=4, national_id="x",
+        grade="ป.1", first_name="ต้น", last_name="ดี", raw=cells,
+    )  # fmt: skip
+    dumped = serializers.serialize("json", StudentRecord.objects.filter(upload=upload))
+    [restored] = serializers.deserialize("json", dumped)
+    assert restored.object.raw == cells

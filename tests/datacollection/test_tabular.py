@@ -191,6 +191,18 @@ def test_too_many_rows_in_xlsx_is_found_while_reading(students):
     assert info.value.code == "too_many_rows"
 
 
+def test_too_many_rows_is_said_before_a_broken_row_further_down(students):
+    # Old Mac line ends (a lone CR) under the header: the line estimate of open_table misses them, so
+    # the rows are counted while they are read; the row over the limit comes before the broken one.
+    lines = F.csv_bytes(students, encoding="utf-8").decode().rstrip("\r\n").split("\r\n")
+    data = ("\r\n".join(lines[:3]) + "\r\n" + "\r".join(lines[3:]) + "\r").encode()
+    data += b'"' + b"x" * 200_000 + b'"\r'
+    t = table(data, "dmc.csv", max_rows=5)
+    with pytest.raises(FileError) as info:
+        list(t.rows)
+    assert info.value.code == "too_many_rows"
+
+
 def test_truncated_xlsx_is_corrupt(students):
     data = F.xlsx_bytes(students)
     assert file_error(data[: len(data) // 2], "dmc.xlsx").code == "corrupt"
