@@ -634,7 +634,7 @@ class DmcReader:
         self._i_moo = get("moo")
         self._ncols = len(self.headers)
         self._raw_index = {key: i for i, key in enumerate(self.raw_keys)}
-        # Per-reader caches of values already seen (text → outcome), see _measure and _parse_row.
+        # Per-reader caches of values already seen (text → outcome), kept across batches (see _memo).
         self._birth_cache: dict[str, tuple] = {}
         self._measure_cache: dict[str, dict[str, tuple]] = {"weight_kg": {}, "height_cm": {}}
         first_year = self._academic_year - 6
