@@ -15,12 +15,16 @@ they have an address and by LINE if they have a LINE user id and LINE is on. Eac
 channel, person) is sent once, ever: a pass first claims its rows in ``ReminderLog`` (an insert that
 skips rows already there — two passes at once cannot claim the same row), commits, then sends only
 what it claimed and records each outcome. A failed send is recorded as failed and not retried by
-later passes (the board shows it); one failure does not stop the others.
+later passes (the board shows it); one failure does not stop the others. A claim still pending after
+``STALE_CLAIM`` belongs to a pass that died between claiming and recording (a worker killed, a
+deploy): the next pass claims it again and sends it, if its window is still open. The price is that a
+message the dead pass had sent but not yet recorded goes out twice, rather than a school never hearing.
 
 A window rather than an exact day: a pass missed on the 7th day before still reminds on the 6th, and a
 reminder whose window has passed is not sent late ("7 days left" is never sent the day before).
 """
 
+import datetime
 import logging
 import uuid
 from collections import defaultdict
@@ -46,6 +50,8 @@ log = logging.getLogger(__name__)
 R = ReminderLog.Reason
 C = ReminderLog.Channel
 O = ReminderLog.Outcome  # noqa: E741
+# A claim still pending after this long was left by a pass that died: the next pass takes it over.
+STALE_CLAIM = datetime.timedelta(hours=1)
 ESCALATION_AFTER_DAYS = 3
 
 
@@ -124,11 +130,14 @@ def reminders_due(*, now=None) -> list[Reminder]:
         return []
     officers = school_logins_by_school({s.school_id for s in submissions})
     staff = list(district_staff_users().order_by("username"))
-    logged = set(
-        ReminderLog.objects.filter(submission__in=submissions).values_list(
-            "submission_id", "reason", "channel", "recipient_id"
+    stale_before = now - STALE_CLAIM
+    logged = {
+        tuple(key)
+        for *key, outcome, claimed_at in ReminderLog.objects.filter(submission__in=submissions).values_list(
+            "submission_id", "reason", "channel", "recipient_id", "outcome", "sent_at"
         )
-    )
+        if not (outcome == O.PENDING and claimed_at < stale_before)  # a dead pass's claim is due again
+    }
     due = []
     for submission in submissions:
         for reason in rounds[submission.round_id][1]:
@@ -143,8 +152,22 @@ def reminders_due(*, now=None) -> list[Reminder]:
 
 @transaction.atomic
 def _claim(due: list[Reminder], now, token: str) -> set[tuple]:
-    """Insert a pending log row for each reminder unless one is there; return the keys this pass
-    inserted. A concurrent pass's uncommitted insert of the same key makes this one wait, then skip."""
+    """Insert a pending log row for each reminder unless one is there, take over the stale pending
+    rows among them (``STALE_CLAIM``), and return the keys this pass holds. A concurrent pass's
+    uncommitted insert of the same key makes this one wait, then skip; of two passes taking over the
+    same stale row, the second finds it no longer stale (PostgreSQL re-checks the row after the wait)."""
+    keys = {r.key for r in due}
+    stale = [
+        pk
+        for pk, *key in ReminderLog.objects.filter(
+            submission__in={r.submission.pk for r in due}, outcome=O.PENDING, sent_at__lt=now - STALE_CLAIM
+        ).values_list("pk", "submission_id", "reason", "channel", "recipient_id")
+        if tuple(key) in keys
+    ]
+    if stale:
+        ReminderLog.objects.filter(pk__in=stale, outcome=O.PENDING, sent_at__lt=now - STALE_CLAIM).update(
+            claim=token, sent_at=now
+        )
     ReminderLog.objects.bulk_create(
         [
             ReminderLog(

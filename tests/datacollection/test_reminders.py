@@ -228,6 +228,32 @@ def test_a_reminder_claimed_by_another_pass_is_not_sent_again(round_, school_a, 
     assert ReminderLog.objects.get(submission=submission).claim == "another-pass"
 
 
+@pytest.mark.django_db
+def test_a_claim_left_pending_by_a_pass_that_died_is_sent_by_a_later_pass(
+    round_, school_a, school_b, officer_a, officer_b
+):
+    """A pass claimed a reminder, then its worker was killed before it sent or recorded it. An hour on,
+    the next pass takes the claim over and sends it; a claim younger than that is left to its pass."""
+    now = at(DEADLINE - days(7))
+    stale = ReminderLog.objects.create(
+        submission=Submission.objects.get(round=round_, school=school_a), reason=R.BEFORE_7D,
+        channel="email", recipient=officer_a, address=officer_a.email,
+        sent_at=now - datetime.timedelta(hours=2), claim="dead-pass",
+    )  # fmt: skip
+    young = ReminderLog.objects.create(
+        submission=Submission.objects.get(round=round_, school=school_b), reason=R.BEFORE_7D,
+        channel="email", recipient=officer_b, address=officer_b.email,
+        sent_at=now - datetime.timedelta(minutes=10), claim="running-pass",
+    )  # fmt: skip
+    result = reminders_send(now=now)
+    assert [(r.submission.school, r.outcome) for r in result] == [(school_a, "sent")]
+    assert [m.to for m in mail.outbox] == [[officer_a.email]]
+    stale.refresh_from_db()
+    assert (stale.outcome, stale.sent_at) == ("sent", now) and stale.claim != "dead-pass"
+    young.refresh_from_db()
+    assert (young.outcome, young.claim) == ("pending", "running-pass")
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """A committing test may follow another one's flush: load the amphoes the migrations load."""
