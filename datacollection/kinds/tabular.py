@@ -90,9 +90,9 @@ class Table:
     # str, int, float, bool, datetime or None as openpyxl reads them (cached values of formulas
     # never reach here: formulas in the data area are refused).
     rows: Iterator[tuple[int, list[Any]]]
-    # The same rows in chunks ``(row numbers, rows)`` of a few thousand: what a reader that checks a
-    # batch at a time takes. A table is read one way or the other, not both.
-    chunks: Iterator[tuple[list[int], list[list[Any]]]] = None  # type: ignore[assignment]
+    # The same rows in chunks ``(row numbers, rows)``, the first of FIRST_CHUNK_ROWS, then CHUNK_ROWS:
+    # what a reader that checks a batch at a time takes. A table is read one way or the other, not both.
+    chunks: Iterator[tuple[list[int], list[list[Any]]]]
     delimiter: str = ""  # csv only
     decode_errors: bool = False  # csv only: some bytes were not valid and became U+FFFD
     sheets: list[str] = field(default_factory=list)  # xlsx: every sheet in the workbook
