@@ -6,7 +6,6 @@ accept. Set DMC_SCREENSHOTS=<directory> to keep screenshots of each step."""
 import datetime
 import io
 import os
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -14,8 +13,9 @@ from PIL import Image
 from aoc.models import User
 from datacollection import bobec_services, workflow
 from datacollection.models import Building, BuildingPhoto, Submission
+from tests.browser.support import login, new_page, shot
 from tests.datacollection.bobec_support import bobec_round
-from tests.factories import PASSWORD, SchoolFactory, UserFactory, officer_of
+from tests.factories import SchoolFactory, UserFactory, officer_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,40 +52,18 @@ def world(tmp_path, settings):
     return {"school": school, "round": round_, "photo": photo}
 
 
-def _shot(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_url(f"{live_server.url}/staff/")
-
-
-def _new_page(browser, width, height, **options):
-    context = browser.new_context(locale="th-TH", viewport={"width": width, "height": height}, **options)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before demolish and submit
-    return page
-
-
 def test_a_school_updates_its_buildings_on_a_phone_and_the_district_accepts(browser, live_server, world):
     school, round_ = world["school"], world["round"]
     detail = f"{live_server.url}/staff/rounds/{round_.slug}/schools/{school.code}/"
-    officer = _new_page(browser, 390, 844, is_mobile=True)
-    staff = _new_page(browser, 1280, 900)
+    officer = new_page(browser, 390, 844, is_mobile=True)
+    staff = new_page(browser, 1280, 900)
     try:
-        _login(officer, live_server, "officer")
+        login(officer, live_server, "officer")
         officer.goto(detail)
         officer.click("button:has-text('เริ่มจากรายการรอบก่อน')")
         officer.wait_for_selector(".building-card")
         assert officer.locator(".building-card").count() == 2
-        _shot(officer, "bobec-1-started")
+        shot(officer, SHOTS, "bobec-1-started")
 
         # The toilet was pulled down in March: it stays in the list, under "demolished".
         officer.locator(".building-card", has_text="ส้วม หลังที่ 1").get_by_text("แก้ไข").click()
@@ -108,7 +86,7 @@ def test_a_school_updates_its_buildings_on_a_phone_and_the_district_accepts(brow
         officer.check("input[name=condition][value=good]")
         officer.click("main form.building-form [type=submit]")
         assert "อาคารเรียนต้องระบุจำนวนห้องตามแบบ" in officer.inner_text("main")
-        _shot(officer, "bobec-2-form-error")
+        shot(officer, SHOTS, "bobec-2-form-error")
         officer.fill("input[name=rooms]", "4")
         officer.click("main form.building-form [type=submit]")
         card = officer.locator(".building-card", has_text="อาคารเรียน หลังที่ 2")
@@ -118,7 +96,7 @@ def test_a_school_updates_its_buildings_on_a_phone_and_the_district_accepts(brow
         card.locator("input[name=image]").set_input_files(str(world["photo"]))
         card.locator("button:has-text('เพิ่มรูป')").click()
         officer.wait_for_selector(".building-photos img")
-        _shot(officer, "bobec-3-photo")
+        shot(officer, SHOTS, "bobec-3-photo")
 
         officer.click("button:has-text('ยืนยันส่งข้อมูล')")
         officer.wait_for_selector("text=ยืนยันส่งข้อมูลแล้ว")
@@ -132,11 +110,11 @@ def test_a_school_updates_its_buildings_on_a_phone_and_the_district_accepts(brow
         ]
 
         # District staff: the overview counts the school's standing buildings; they open it and accept.
-        _login(staff, live_server, "staff")
+        login(staff, live_server, "staff")
         staff.goto(f"{live_server.url}/staff/rounds/{round_.slug}/buildings/")
         matrix = staff.inner_text(".building-matrix")
         assert "อาคารเรียน" in matrix and "ส้วม" not in matrix
-        _shot(staff, "bobec-4-overview")
+        shot(staff, SHOTS, "bobec-4-overview")
         staff.click(f"a:has-text('{school.name_th}')")
         assert staff.locator(".building-photos img").count() == 1
         staff.fill("textarea[name=comment] >> nth=0", "ข้อมูลครบถ้วน")

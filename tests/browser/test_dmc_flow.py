@@ -4,14 +4,14 @@ page shows it locked. Set DMC_SCREENSHOTS=<directory> to keep screenshots of eac
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 
 from aoc.models import User
 from datacollection import samples
 from datacollection.models import Submission, Upload
-from tests.factories import PASSWORD, SchoolFactory, UserFactory, dmc_round, officer_of
+from tests.browser.support import login, new_page, shot
+from tests.factories import SchoolFactory, UserFactory, dmc_round, officer_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,36 +55,14 @@ def world(tmp_path):
     return {"school": school, "round": round_, "good": good, "bad": bad}
 
 
-def _shot(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_url(f"{live_server.url}/staff/")
-
-
-def _new_page(browser, width=1280, height=900, **options):
-    context = browser.new_context(locale="th-TH", viewport={"width": width, "height": height}, **options)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before submit/withdraw
-    return page
-
-
 def test_school_and_district_take_a_submission_from_a_bad_file_to_accepted(browser, live_server, world):
     school, round_ = world["school"], world["round"]
     detail = f"{live_server.url}/staff/rounds/{round_.slug}/schools/{school.code}/"
-    officer = _new_page(browser)
-    staff = _new_page(browser)
+    officer = new_page(browser)
+    staff = new_page(browser)
     try:
         # The officer finds the round from the landing page and sends a file with two errors.
-        _login(officer, live_server, "officer")
+        login(officer, live_server, "officer")
         officer.goto(detail)
         assert "ไฟล์แบบไหนที่ระบบรับ" in officer.inner_text("main")
         officer.set_input_files("input[name=file]", str(world["bad"]))
@@ -99,7 +77,7 @@ def test_school_and_district_take_a_submission_from_a_bad_file_to_accepted(brows
         assert "1234567890123" in first
         assert str(samples.data_row(9)) in officer.inner_text(".issue-table")
         assert officer.locator("text=ดาวน์โหลดรายงานผลตรวจ (Excel)").is_visible()
-        _shot(officer, "1-officer-errors-desktop")
+        shot(officer, SHOTS, "1-officer-errors-desktop")
 
         # The fixed file (Windows-874, as older Excel saves it) passes; the officer submits.
         officer.set_input_files("input[name=file]", str(world["good"]))
@@ -107,15 +85,15 @@ def test_school_and_district_take_a_submission_from_a_bad_file_to_accepted(brows
         officer.wait_for_selector("text=ผ่านการตรวจสอบ")
         assert "บันทึกข้อมูลนักเรียน 40 คนแล้ว" in officer.inner_text("main")
         assert "cp874" in officer.inner_text("#uploads")
-        _shot(officer, "2-officer-valid-desktop")
+        shot(officer, SHOTS, "2-officer-valid-desktop")
         officer.click("button:has-text('ยืนยันส่งข้อมูล')")
         officer.wait_for_selector("text=ยืนยันส่งข้อมูลแล้ว")
         assert "ยืนยันส่งแล้ว รอตรวจ" in officer.inner_text(".submission-state")
 
         # The district returns it with a comment.
-        _login(staff, live_server, "staff")
+        login(staff, live_server, "staff")
         staff.goto(f"{live_server.url}/staff/rounds/{round_.slug}/")
-        _shot(staff, "3-staff-round-desktop")
+        shot(staff, SHOTS, "3-staff-round-desktop")
         staff.click(f"table >> text={school.display_name}")
         staff.wait_for_url(detail)
         staff.fill("textarea[name=comment] >> nth=1", "ชั้น ป.2 ห้อง 1 ขาดนักเรียน 2 คน กรุณาตรวจสอบ")
@@ -127,7 +105,7 @@ def test_school_and_district_take_a_submission_from_a_bad_file_to_accepted(brows
         officer.goto(detail)
         assert "ชั้น ป.2 ห้อง 1 ขาดนักเรียน 2 คน กรุณาตรวจสอบ" in officer.inner_text(".return-comment")
         assert "ชั้น ป.2 ห้อง 1 ขาดนักเรียน 2 คน" in officer.inner_text("#history")
-        _shot(officer, "4-officer-returned-desktop")
+        shot(officer, SHOTS, "4-officer-returned-desktop")
         officer.click("button:has-text('ยืนยันส่งข้อมูล')")
         officer.wait_for_selector("text=ยืนยันส่งข้อมูลแล้ว")
 
@@ -142,7 +120,7 @@ def test_school_and_district_take_a_submission_from_a_bad_file_to_accepted(brows
         assert "ข้อมูลถูกล็อก" in officer.inner_text("main")
         assert officer.locator("input[name=file]").count() == 0
         assert officer.locator("button:has-text('ยืนยันส่งข้อมูล')").count() == 0
-        _shot(officer, "5-officer-accepted-desktop")
+        shot(officer, SHOTS, "5-officer-accepted-desktop")
     finally:
         officer.context.close()
         staff.context.close()
@@ -156,19 +134,19 @@ def test_school_and_district_take_a_submission_from_a_bad_file_to_accepted(brows
 
 def test_submission_and_round_pages_fit_a_phone(browser, live_server, world):
     school, round_ = world["school"], world["round"]
-    phone = _new_page(browser, 390, 844, is_mobile=True, has_touch=True)
+    phone = new_page(browser, 390, 844, is_mobile=True, has_touch=True)
     try:
-        _login(phone, live_server, "officer")
+        login(phone, live_server, "officer")
         phone.goto(f"{live_server.url}/staff/rounds/{round_.slug}/schools/{school.code}/")
         phone.set_input_files("input[name=file]", str(world["bad"]))
         phone.click("text=ส่งไฟล์และตรวจสอบ")
         phone.wait_for_selector("#result .issue-table")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         assert phone.locator(".issue-table tr.issue-error").first.is_visible()
-        _shot(phone, "6-officer-errors-phone")
+        shot(phone, SHOTS, "6-officer-errors-phone")
         phone.goto(f"{live_server.url}/staff/rounds/{round_.slug}/")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         assert phone.locator(f".school-card >> text={school.display_name}").is_visible()
-        _shot(phone, "7-officer-round-phone")
+        shot(phone, SHOTS, "7-officer-round-phone")
     finally:
         phone.context.close()

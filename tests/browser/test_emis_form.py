@@ -4,15 +4,15 @@ to keep screenshots of each step."""
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 
 from aoc.models import User
 from datacollection.kinds.emis_kind import load_data
 from datacollection.models import Submission
+from tests.browser.support import login, new_page, shot
 from tests.datacollection.emis_support import emis_round
-from tests.factories import PASSWORD, SchoolFactory, UserFactory, officer_of
+from tests.factories import SchoolFactory, UserFactory, officer_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,38 +32,16 @@ def world(reference_data):
     return {"school": school, "round": round_}
 
 
-def _shot(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_url(f"{live_server.url}/staff/")
-
-
-def _new_page(browser, width=1280, height=900, **options):
-    context = browser.new_context(locale="th-TH", viewport={"width": width, "height": height}, **options)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before submit
-    return page
-
-
 def test_officer_fills_two_sections_fixes_an_error_submits_and_district_accepts(browser, live_server, world):
     school, round_ = world["school"], world["round"]
     detail = f"{live_server.url}/staff/rounds/{round_.slug}/schools/{school.code}/"
-    officer = _new_page(browser)
-    staff = _new_page(browser)
+    officer = new_page(browser)
+    staff = new_page(browser)
     try:
-        _login(officer, live_server, "officer")
+        login(officer, live_server, "officer")
         officer.goto(detail)
         assert "ข้อมูลแต่ละส่วน" in officer.inner_text("main")
-        _shot(officer, "1-officer-overview")
+        shot(officer, SHOTS, "1-officer-overview")
 
         # Section 2: students. Two grades, but ป.2's rooms left at 0: saved as a draft, with the error.
         officer.click("a:has-text('นักเรียนและห้องเรียน')")
@@ -79,7 +57,7 @@ def test_officer_fills_two_sections_fixes_an_error_submits_and_district_accepts(
         assert "ชั้น ป.2 มีนักเรียน 17 คน แต่จำนวนห้องเรียนเป็น 0" in error
         assert "วิธีแก้" in error
         assert "ฉบับร่าง" in officer.inner_text(".page-header")
-        _shot(officer, "2-officer-students-error")
+        shot(officer, SHOTS, "2-officer-students-error")
 
         # Submitting now is refused with the Thai message.
         officer.goto(detail)
@@ -100,7 +78,7 @@ def test_officer_fills_two_sections_fixes_an_error_submits_and_district_accepts(
         officer.get_by_label("ครู · คศ.2: หญิง", exact=True).fill("3")
         officer.click("button:has-text('บันทึก')")
         officer.wait_for_selector("text=บันทึก “บุคลากร” เป็นฉบับร่างแล้ว")
-        _shot(officer, "3-officer-staff-saved")
+        shot(officer, SHOTS, "3-officer-staff-saved")
 
         officer.goto(detail)
         officer.click("button:has-text('ยืนยันส่งข้อมูล')")
@@ -108,18 +86,18 @@ def test_officer_fills_two_sections_fixes_an_error_submits_and_district_accepts(
         assert "ยืนยันส่งแล้ว รอตรวจ" in officer.inner_text(".submission-state")
 
         # District staff read the sections (read-only) and accept.
-        _login(staff, live_server, "staff")
+        login(staff, live_server, "staff")
         staff.goto(detail)
         staff.click("a:has-text('บุคลากร')")
         assert "ดูอย่างเดียว" in staff.inner_text(".page-header")
         assert staff.get_by_label("ครู · คศ.2: หญิง", exact=True).input_value() == "3"
         assert staff.get_by_label("ครู · คศ.2: หญิง", exact=True).is_disabled()
-        _shot(staff, "4-staff-reads-staff")
+        shot(staff, SHOTS, "4-staff-reads-staff")
         staff.goto(detail)
         staff.click("button:has-text('รับรองข้อมูล')")
         staff.wait_for_selector("text=รับรองข้อมูลแล้ว")
         assert "รับรองแล้ว (ล็อก)" in staff.inner_text(".submission-state")
-        _shot(staff, "5-staff-accepted")
+        shot(staff, SHOTS, "5-staff-accepted")
     finally:
         officer.context.close()
         staff.context.close()
@@ -134,11 +112,11 @@ def test_officer_fills_two_sections_fixes_an_error_submits_and_district_accepts(
 
 def test_section_page_fits_a_phone(browser, live_server, world):
     school, round_ = world["school"], world["round"]
-    phone = _new_page(browser, 390, 844, is_mobile=True, has_touch=True)
+    phone = new_page(browser, 390, 844, is_mobile=True, has_touch=True)
     try:
-        _login(phone, live_server, "officer")
+        login(phone, live_server, "officer")
         phone.goto(f"{live_server.url}/staff/rounds/{round_.slug}/schools/{school.code}/emis/students/")
         assert phone.get_by_label("ชั้น ป.1: ชาย", exact=True).is_visible()
-        _shot(phone, "6-officer-students-phone")
+        shot(phone, SHOTS, "6-officer-students-phone")
     finally:
         phone.context.close()

@@ -1,7 +1,8 @@
 import pytest
 
 from aoc.models import User
-from tests.factories import PASSWORD, SchoolFactory, UserFactory, officer_of
+from tests.browser.support import login
+from tests.factories import SchoolFactory, UserFactory, officer_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,19 +19,11 @@ LANDING = {
 }
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_url(f"{live_server.url}/staff/")
-
-
 @pytest.mark.parametrize("role", list(LANDING), ids=[str(r) for r in LANDING])
 def test_each_district_role_logs_in_to_its_landing_page(page, live_server, role):
     SchoolFactory()
     UserFactory(username=f"u-{role}", role=role, is_staff=role == User.Role.ADMIN)
-    _login(page, live_server, f"u-{role}")
+    login(page, live_server, f"u-{role}")
     body = page.inner_text("body")
     for text in LANDING[role]:
         assert text in body, (role, text)
@@ -40,7 +33,7 @@ def test_each_district_role_logs_in_to_its_landing_page(page, live_server, role)
 def test_school_officer_lands_on_their_own_school_only(page, live_server):
     mine, other = SchoolFactory(name_th="บ้านของฉัน"), SchoolFactory(name_th="บ้านคนอื่น")
     officer_of(mine, username="officer")
-    _login(page, live_server, "officer")
+    login(page, live_server, "officer")
     body = page.inner_text("body")
     assert "บ้านของฉัน" in body
     assert "บ้านคนอื่น" not in body

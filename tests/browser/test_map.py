@@ -6,7 +6,6 @@ Set MAP_SCREENSHOTS=<directory> to keep screenshots."""
 import io
 import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +13,7 @@ from PIL import Image
 
 from aoc.models import User
 from schools import services as school_services
+from tests.browser.support import shot
 from tests.factories import EnrolmentFactory, SchoolFactory, UserFactory, amphoe
 
 pytestmark = [
@@ -24,12 +24,6 @@ pytestmark = [
 
 SHOTS = os.environ.get("MAP_SCREENSHOTS")
 READY = "#map-app[data-state=ready]"
-
-
-def _shot(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
 def _photo(colour: str) -> SimpleUploadedFile:
@@ -69,7 +63,7 @@ def test_map_filters_searches_and_the_popup_slideshow_moves(page, live_server, d
     page.wait_for_selector("#map-tiles-note:not([hidden])")
     assert "ยังค้นหา กรอง และดูรายชื่อโรงเรียนได้ตามปกติ" in page.inner_text("#map-tiles-note")
     assert page.locator(".school-cluster, .school-pin").count() > 0
-    _shot(page, "map-all")
+    shot(page, SHOTS, "map-all", full_page=False)
 
     page.select_option("#id_amphoe", "9011")
     page.wait_for_function("document.querySelectorAll('#map-list .map-list-item').length === 2")
@@ -89,7 +83,7 @@ def test_map_filters_searches_and_the_popup_slideshow_moves(page, live_server, d
         "document.querySelector('.leaflet-popup [data-slideshow]').getAttribute('data-index') !== '0'",
         timeout=10_000,
     )
-    _shot(page, "map-popup")
+    shot(page, SHOTS, "map-popup", full_page=False)
 
     # The pause button stops it.
     page.click(".leaflet-popup [data-slideshow-toggle]")
@@ -106,7 +100,7 @@ def test_map_on_a_phone_finds_a_school_from_the_list(phone_page, live_server, di
     page.click("#map-list .map-list-item")
     page.wait_for_selector(".leaflet-popup .school-popup [data-slideshow]")
     assert "โรงเรียนบ้านควนลัง" in page.inner_text(".leaflet-popup")
-    _shot(page, "map-phone-popup")
+    shot(page, SHOTS, "map-phone-popup", full_page=False)
 
 
 def test_colour_switch_changes_the_legend(page, live_server, district):

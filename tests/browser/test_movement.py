@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from aoc.models import User
+from tests.browser.support import login
 from tests.factories import (
-    PASSWORD,
     SchoolFactory,
     UserFactory,
     dmc_round,
@@ -47,16 +47,8 @@ def world():
     return {"school": school, "round": r2}
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_url(f"{live_server.url}/staff/")
-
-
 def test_district_staff_go_from_the_summary_to_a_school_list(page, live_server, world):
-    _login(page, live_server, "staff")
+    login(page, live_server, "staff")
     page.click("text=การเคลื่อนย้ายของนักเรียน")
     page.wait_for_url(f"{live_server.url}/staff/movement/{world['round'].slug}/")
     row = page.locator("table.movement-table tr", has_text="บ้านควนลัง")
@@ -70,7 +62,7 @@ def test_district_staff_go_from_the_summary_to_a_school_list(page, live_server, 
 
 def test_the_school_records_a_follow_up_on_a_phone(phone_page, live_server, world):
     page = phone_page
-    _login(page, live_server, "officer")
+    login(page, live_server, "officer")
     page.goto(f"{live_server.url}/staff/movement/{world['round'].slug}/schools/{world['school'].code}/")
     form = page.locator("td.follow-up form").first
     form.locator("select").select_option("moved_away")
