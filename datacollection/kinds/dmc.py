@@ -463,7 +463,7 @@ class DmcContext:
 # ---------------------------------------------------------------------------------------------
 # Cells
 
-_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00]")  # and NUL, which PostgreSQL refuses
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _DASHES = frozenset({"-", "--", "–", "—"})
 _DIGIT_RE = re.compile(r"\d")
 _INT_RE = re.compile(r"\s*(\d{1,3})(?:\s*ปี.*|\.0+)?\s*")

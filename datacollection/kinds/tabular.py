@@ -455,7 +455,9 @@ def _csv_lines(text: io.TextIOWrapper, header_row: int, delimiter: str):
         if '"' in body or "\r" in body or "\x00" in body or max(map(len, lines)) > _CSV_FIELD_LIMIT:
             rest = raw + tail + (text.readline() if tail else "")
             if (yield rownum + 1, None):
-                yield chain(io.StringIO(rest, newline=""), text)
+                # NUL, which PostgreSQL's text cannot hold, is taken out (in a binary file it is refused
+                # earlier, from the sample; a stray one later on means nothing)
+                yield (line.replace("\x00", "") for line in chain(io.StringIO(rest, newline=""), text))
             return
         yield rownum + 1, lines
         rownum += len(lines)

@@ -305,3 +305,13 @@ def test_a_broken_row_is_reported_at_its_own_row_also_after_blank_rows(students)
         error = file_error(data, **limits)
         assert error.code == "corrupt"
         assert f"แถว {broken_row} " in error.message, (limits, error.message)
+
+
+def test_a_nul_past_the_sample_is_dropped_from_its_cell_for_every_reader(students):
+    """PostgreSQL's text cannot hold a NUL: a stray one deep in a CSV (the first 256 KB, where one
+    means a binary file, are refused) is taken out of its cell, whichever kind reads the table."""
+    many = F.make_students(800, seed=3)
+    F.defect(many, 790, "first_name", "สม\x00ชาย")
+    rows = list(table(F.csv_bytes(many), "dmc.csv").rows)
+    assert not any("\x00" in cell for _n, cells in rows for cell in cells)
+    assert any("สมชาย" in cells for _n, cells in rows)
