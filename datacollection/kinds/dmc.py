@@ -939,18 +939,11 @@ class DmcReader:
         # Weight and height
         weights = self._measures("weight_kg", self._i_weight, batch, report)
         heights = self._measures("height_cm", self._i_height, batch, report)
-        body: list[tuple] = []
-        bands = _BODY_BANDS
-        for k, (w, h, age) in enumerate(zip(weights, heights, ages, strict=True)):
-            wf, hf = w[1], h[1]
-            if wf is not None and hf is not None and age is not None:  # the usual row, decided in floats
-                w_lo, w_hi, h_lo, h_hi = bands[16 if age > 16 else 2 if age < 2 else age]
-                if hf > 3 and wf < hf and w_lo < wf < w_hi and h_lo < hf < h_hi:
-                    continue
-            elif wf is None and hf is None:
-                continue
-            if not _clearly_plausible(wf, hf, age):
-                body.append((k, self._body_problems(w[0], h[0], age)))
+        body = [
+            (k, self._body_problems(w[0], h[0], age))
+            for k, (w, h, age) in enumerate(zip(weights, heights, ages, strict=True))
+            if (w[1] is not None or h[1] is not None) and not _clearly_plausible(w[1], h[1], age)
+        ]
         if body:
             outcomes: list[tuple] = [_NOTHING] * n
             for k, problems in body:
@@ -986,9 +979,7 @@ class DmcReader:
         for key, i in self._digit_idx:
             if key in out:
                 continue
-            values = [
-                v if not v or (v.isdigit() and v.isascii()) else normalise_digits(v) for v in batch.clean(i)
-            ]
+            values = _digits(batch.clean(i))
             if key == "moo":
                 values = [_MOO_PREFIX_RE.sub("", v) if v[:1] in _MOO_PREFIX_START else v for v in values]
             out[key] = values
@@ -1470,18 +1461,17 @@ def _id_text(raw: Any, text: str) -> str:
     return str(raw) if type(raw) is int else text
 
 
-def _student_numbers(values: list[str]) -> list[str]:
+def _digits(values: list[str]) -> list[str]:
+    """A column where Thai digits are read as digits (house numbers, phones, student numbers …)."""
     joined = "".join(values)
     if not joined or (joined.isdigit() and joined.isascii()):
         return values
-    result = []
-    for v in values:
-        if v and not (v.isdigit() and v.isascii()):
-            v = normalise_digits(v)
-        if v.endswith(".0") and v[:-2].isdigit():
-            v = v[:-2]
-        result.append(v)
-    return result
+    return [v if not v or (v.isdigit() and v.isascii()) else normalise_digits(v) for v in values]
+
+
+def _student_numbers(values: list[str]) -> list[str]:
+    """Student numbers as digits, without the ``.0`` of a number cell saved as text."""
+    return [v[:-2] if v.endswith(".0") and v[:-2].isdigit() else v for v in _digits(values)]
 
 
 def _label(key: str) -> str:
