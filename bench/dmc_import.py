@@ -303,7 +303,7 @@ STORED_COLUMNS = (
 
 def database_share(tmp: Path, repeat: int, *, with_cpu: bool) -> list[Run]:
     """The rows of the portal's last run, written out with ``COPY TO`` and loaded back by ``psql \\copy``
-    into ``datacollection_studentrecord`` (its indexes, its foreign key, ``jsonb``): the database's part
+    into ``datacollection_studentrecord`` (its indexes and column types as they are): the database's part
     of the portal's work with no Python at all, a floor under the portal's time."""
     stored = tmp / "stored.copy"
     table = f"datacollection_studentrecord ({STORED_COLUMNS})"
